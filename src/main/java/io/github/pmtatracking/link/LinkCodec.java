@@ -1,0 +1,353 @@
+package io.github.pmtatracking.link;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.pmtatracking.link.LinkRefusedException.Reason;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+/**
+ * The tracking-link format of the original tool: {@code <tracking_url>/<base64url(zlib(JSON))>},
+ * JSON {@code {"act":"o|i|c","t_url":...,"msg_id":...,"rcpt":...}}, base64 with the URL alphabet
+ * and padding, a zlib stream. Links made by the original programs decode here and links made here
+ * decode there: the extra fields this codec may add ({@code t_name}, {@code sig}) are ignored by
+ * the original's JSON decoding.
+ *
+ * <p>Also reads the older form {@code /tracking/{open|initial_open|click}/<payload>} whose JSON
+ * carries {@code target_link_url}, {@code rcpt_to} and {@code message_id} or {@code tracking_id}.
+ *
+ * <p>Decoding is bounded: a path longer than {@code maxPathLength} is refused before any work,
+ * and inflation stops as soon as the output passes {@code maxInflatedBytes}, so a zip bomb costs
+ * one small buffer.
+ *
+ * <p>Thread-safe.
+ */
+public final class LinkCodec {
+
+    public static final int DEFAULT_MAX_PATH_LENGTH = 4096;
+    public static final int DEFAULT_MAX_INFLATED_BYTES = 4096;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON_FACTORY = JSON.getFactory();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder(); // with padding, as Go's URLEncoding
+    private static final Base64.Decoder B64_DECODER = Base64.getUrlDecoder(); // padding optional
+
+    private final LinkSigner signer;
+    private final boolean acceptUnsigned;
+    private final int maxPathLength;
+    private final int maxInflatedBytes;
+
+    private LinkCodec(LinkSigner signer, boolean acceptUnsigned, int maxPathLength, int maxInflatedBytes) {
+        this.signer = signer;
+        this.acceptUnsigned = acceptUnsigned;
+        this.maxPathLength = maxPathLength;
+        this.maxInflatedBytes = maxInflatedBytes;
+    }
+
+    /** An unsigned codec with the default bounds. */
+    public static LinkCodec unsigned() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Whether links made by this codec carry a signature. */
+    public boolean signs() {
+        return signer != null;
+    }
+
+    // ---------------------------------------------------------------------------------- encoding
+
+    /** The complete link: the tracking URL (query refused, trailing slash dropped) then the payload. */
+    public String encode(String trackingUrl, TrackingLink link) {
+        return normalizeTrackingUrl(trackingUrl) + "/" + encodePayload(link);
+    }
+
+    /** The path segment only: base64url of the zlib stream of the JSON. */
+    public String encodePayload(TrackingLink link) {
+        byte[] json = toJson(link);
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION);
+        try {
+            deflater.setInput(json);
+            deflater.finish();
+            byte[] buf = new byte[json.length + 64];
+            int n = 0;
+            while (!deflater.finished()) {
+                if (n == buf.length) {
+                    buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+                }
+                n += deflater.deflate(buf, n, buf.length - n);
+            }
+            return B64.encodeToString(java.util.Arrays.copyOf(buf, n));
+        } finally {
+            deflater.end(); // frees native memory now rather than at finalization
+        }
+    }
+
+    private byte[] toJson(TrackingLink link) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128 + link.targetUrl().length());
+        try (JsonGenerator g = JSON_FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            // the original's field order; all four always present, as Go marshalled them
+            g.writeStringField("act", link.action().code());
+            g.writeStringField("t_url", link.targetUrl());
+            g.writeStringField("msg_id", link.messageId());
+            g.writeStringField("rcpt", link.rcptTo());
+            if (!link.linkName().isEmpty()) {
+                g.writeStringField("t_name", link.linkName());
+            }
+            if (signer != null) {
+                g.writeStringField("sig", signer.sign(link));
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // writing to memory does not fail
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Checks a tracking URL as the original did (absolute http or https, no query) and returns it
+     * without a trailing slash.
+     *
+     * @throws IllegalArgumentException with a one-line reason
+     */
+    public static String normalizeTrackingUrl(String trackingUrl) {
+        URI uri;
+        try {
+            uri = new URI(trackingUrl);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("tracking URL is not a URL: " + e.getMessage());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("tracking URL must start with http:// or https://: " + trackingUrl);
+        }
+        if (uri.getRawAuthority() == null || uri.getRawAuthority().isEmpty()) {
+            throw new IllegalArgumentException("tracking URL has no host: " + trackingUrl);
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("tracking URL can't have query parameters or a fragment: " + trackingUrl);
+        }
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return scheme + "://" + uri.getRawAuthority() + path;
+    }
+
+    // ---------------------------------------------------------------------------------- decoding
+
+    /** Decodes a whole link URL (scheme, host, optional prefix path, payload). */
+    public DecodedLink decodeUrl(String url) throws LinkRefusedException {
+        if (url.length() > maxPathLength * 2) {
+            throw new LinkRefusedException(Reason.PATH_TOO_LONG, "URL longer than " + maxPathLength * 2);
+        }
+        URI uri;
+        try {
+            uri = new URI(url.trim());
+        } catch (URISyntaxException e) {
+            throw new LinkRefusedException(Reason.BAD_PATH, "not a URL: " + e.getReason());
+        }
+        if (uri.getRawPath() == null || uri.getRawPath().isEmpty()) {
+            throw new LinkRefusedException(Reason.BAD_PATH, "URL has no path");
+        }
+        return decodePath(uri.getRawPath());
+    }
+
+    /**
+     * Decodes the path of a tracking request: {@code /<payload>}, {@code /<prefix>/<payload>} or
+     * {@code /tracking/<action>/<payload>}. A query string, if present, is ignored.
+     */
+    public DecodedLink decodePath(String path) throws LinkRefusedException {
+        if (path.length() > maxPathLength) {
+            throw new LinkRefusedException(Reason.PATH_TOO_LONG, "path longer than " + maxPathLength);
+        }
+        int end = path.indexOf('?');
+        end = end < 0 ? path.length() : end;
+        while (end > 0 && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        int slash = path.lastIndexOf('/', end - 1);
+        String payload = path.substring(slash + 1, end);
+        String prefix = slash <= 0 ? "" : path.substring(0, slash);
+        if (payload.isEmpty()) {
+            throw new LinkRefusedException(Reason.BAD_PATH, "no payload in path");
+        }
+        TrackingAction oldFormAction = oldFormAction(prefix);
+        byte[] json = inflate(base64(payload));
+        JsonNode node = parse(json);
+        TrackingLink link;
+        String signature;
+        if (oldFormAction != null) {
+            link = new TrackingLink(oldFormAction,
+                    text(node, "target_link_url", "t_url"),
+                    text(node, "message_id", "msg_id", "tracking_id"),
+                    text(node, "rcpt_to", "rcpt"),
+                    text(node, "target_link_name", "t_name"));
+            signature = "";
+            prefix = prefix.substring(0, prefix.lastIndexOf("/tracking/"));
+        } else {
+            String act = text(node, "act");
+            TrackingAction action = TrackingAction.fromCode(act).orElseThrow(() ->
+                    new LinkRefusedException(Reason.UNKNOWN_ACTION, "unknown action '" + abbreviate(act) + "'"));
+            link = new TrackingLink(action, text(node, "t_url"), text(node, "msg_id"), text(node, "rcpt"),
+                    text(node, "t_name"));
+            signature = text(node, "sig");
+        }
+        boolean signed = checkSignature(link, signature);
+        return new DecodedLink(link, new String(json, StandardCharsets.UTF_8), signed, prefix);
+    }
+
+    private boolean checkSignature(TrackingLink link, String signature) throws LinkRefusedException {
+        if (signer == null) {
+            return false; // nothing to verify against: links are read as the original read them
+        }
+        if (signature.isEmpty()) {
+            if (acceptUnsigned) {
+                return false;
+            }
+            throw new LinkRefusedException(Reason.UNSIGNED, "link is not signed");
+        }
+        if (!signer.verify(link, signature)) {
+            throw new LinkRefusedException(Reason.BAD_SIGNATURE, "link signature does not verify");
+        }
+        return true;
+    }
+
+    /** The action of an old-form prefix ending in {@code /tracking/<action>}, else null. */
+    private static TrackingAction oldFormAction(String prefix) {
+        int last = prefix.lastIndexOf('/');
+        if (last < 0) {
+            return null;
+        }
+        String head = prefix.substring(0, last);
+        if (!head.equals("/tracking") && !head.endsWith("/tracking")) {
+            return null;
+        }
+        return TrackingAction.fromEventType(prefix.substring(last + 1)).orElse(null);
+    }
+
+    private static byte[] base64(String payload) throws LinkRefusedException {
+        String text = payload;
+        if (text.indexOf('%') >= 0) { // some clients percent-encode the '=' padding
+            try {
+                text = URLDecoder.decode(text, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new LinkRefusedException(Reason.BAD_BASE64, "bad percent-encoding in payload");
+            }
+        }
+        try {
+            return B64_DECODER.decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new LinkRefusedException(Reason.BAD_BASE64, "payload is not base64url: " + e.getMessage());
+        }
+    }
+
+    private byte[] inflate(byte[] compressed) throws LinkRefusedException {
+        Inflater inflater = new Inflater(); // zlib wrapper: header and Adler-32 are checked
+        try {
+            inflater.setInput(compressed);
+            byte[] out = new byte[maxInflatedBytes + 1];
+            int n = 0;
+            while (!inflater.finished()) {
+                if (n == out.length) {
+                    throw new LinkRefusedException(Reason.TOO_LARGE, "payload inflates past " + maxInflatedBytes + " bytes");
+                }
+                int got = inflater.inflate(out, n, out.length - n);
+                if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    throw new LinkRefusedException(Reason.BAD_ZLIB, "payload is a truncated or unusual zlib stream");
+                }
+                n += got;
+            }
+            if (n > maxInflatedBytes) {
+                throw new LinkRefusedException(Reason.TOO_LARGE, "payload inflates past " + maxInflatedBytes + " bytes");
+            }
+            return java.util.Arrays.copyOf(out, n);
+        } catch (DataFormatException e) {
+            throw new LinkRefusedException(Reason.BAD_ZLIB, "payload is not a zlib stream: " + e.getMessage());
+        } finally {
+            inflater.end();
+        }
+    }
+
+    private static JsonNode parse(byte[] json) throws LinkRefusedException {
+        try {
+            JsonNode node = JSON.readTree(json);
+            if (node == null || !node.isObject()) {
+                throw new LinkRefusedException(Reason.BAD_JSON, "payload is not a JSON object");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new LinkRefusedException(Reason.BAD_JSON, "payload is not JSON");
+        }
+    }
+
+    /** The first of the named fields that is present, as a string; a non-string value is refused. */
+    private static String text(JsonNode node, String... names) throws LinkRefusedException {
+        for (String name : names) {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull()) {
+                continue;
+            }
+            if (!v.isTextual()) {
+                throw new LinkRefusedException(Reason.BAD_JSON, "field '" + name + "' is not a string");
+            }
+            return v.textValue();
+        }
+        return "";
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 16 ? s : s.substring(0, 16) + "...";
+    }
+
+    /** Options of a codec. */
+    public static final class Builder {
+        private String secret;
+        private boolean acceptUnsigned;
+        private int maxPathLength = DEFAULT_MAX_PATH_LENGTH;
+        private int maxInflatedBytes = DEFAULT_MAX_INFLATED_BYTES;
+
+        /** With a non-empty secret, links are signed when encoded and verified when decoded. */
+        public Builder secret(String secret) {
+            this.secret = secret;
+            return this;
+        }
+
+        /** Accept links without a signature even when a secret is set (migration from unsigned links). */
+        public Builder acceptUnsigned(boolean acceptUnsigned) {
+            this.acceptUnsigned = acceptUnsigned;
+            return this;
+        }
+
+        public Builder maxPathLength(int maxPathLength) {
+            this.maxPathLength = maxPathLength;
+            return this;
+        }
+
+        public Builder maxInflatedBytes(int maxInflatedBytes) {
+            this.maxInflatedBytes = maxInflatedBytes;
+            return this;
+        }
+
+        public LinkCodec build() {
+            LinkSigner signer = secret == null || secret.isEmpty() ? null : new LinkSigner(secret);
+            return new LinkCodec(signer, acceptUnsigned, maxPathLength, maxInflatedBytes);
+        }
+    }
+}
