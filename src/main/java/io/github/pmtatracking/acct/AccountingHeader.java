@@ -1,0 +1,114 @@
+package io.github.pmtatracking.acct;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The columns of PowerMTA's accounting records, from the header record whose first field is
+ * {@code type}. Stored in Redis as the original did ({@code {"column":position,...}}), so a later
+ * process reads delivery records without seeing the header again.
+ */
+public final class AccountingHeader {
+
+    public static final String TYPE_FIELD = "type";
+    public static final String MESSAGE_ID_FIELD = "header_x-sp-message-id";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON_FACTORY = JSON.getFactory();
+
+    private final List<String> columns;
+    private final int messageIdIndex;
+    private final int[] storedIndexes; // the columns copied into each msgID_ record
+
+    private AccountingHeader(List<String> columns, Predicate<String> stored) {
+        this.columns = List.copyOf(columns);
+        this.messageIdIndex = columns.indexOf(MESSAGE_ID_FIELD);
+        List<Integer> keep = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            String c = columns.get(i);
+            if (i != messageIdIndex && !c.equals(TYPE_FIELD) && stored.test(c)) {
+                keep.add(i);
+            }
+        }
+        // sorted by name, as Go's encoding/json writes a map: for the original's columns the JSON is byte-identical
+        keep.sort(Comparator.comparing(columns::get));
+        this.storedIndexes = keep.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** A header from a header record; {@code stored} chooses the columns kept for enrichment. */
+    public static AccountingHeader of(List<String> record, Predicate<String> stored) {
+        return new AccountingHeader(record, stored);
+    }
+
+    /** A header from what {@link #toJson} stored. */
+    public static AccountingHeader fromJson(String json, Predicate<String> stored) {
+        try {
+            Map<String, Integer> positions = JSON.readValue(json, new TypeReference<Map<String, Integer>>() { });
+            int size = positions.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+            List<String> columns = new ArrayList<>(java.util.Collections.nCopies(size, ""));
+            positions.forEach((name, pos) -> columns.set(pos, name));
+            return new AccountingHeader(columns, stored);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("stored accounting header is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    public boolean hasMessageId() {
+        return messageIdIndex >= 0;
+    }
+
+    public int size() {
+        return columns.size();
+    }
+
+    public List<String> columns() {
+        return columns;
+    }
+
+    public String messageId(List<String> record) {
+        return record.get(messageIdIndex);
+    }
+
+    /** {@code {"column":position}} for every column, as the original's acct_headers (sorted by name, as Go wrote maps). */
+    public String toJson() {
+        Map<String, Integer> positions = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>(columns);
+        names.sort(Comparator.naturalOrder());
+        for (String name : names) {
+            if (!name.isEmpty()) {
+                positions.put(name, columns.indexOf(name));
+            }
+        }
+        try {
+            return JSON.writeValueAsString(positions);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The enrichment JSON of a delivery record: the stored columns, by name, as strings. */
+    public String enrichmentJson(List<String> record) {
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = JSON_FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            for (int i : storedIndexes) {
+                g.writeStringField(columns.get(i), record.get(i));
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+}

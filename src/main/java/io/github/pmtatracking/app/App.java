@@ -1,0 +1,55 @@
+package io.github.pmtatracking.app;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** The programs of the original tool, runnable alone or, for the long-running ones, together. */
+public enum App {
+    ACCT_ETL("acct_etl", false, "acct-etl.yaml"),
+    LINKTOOL("linktool", false, null);
+
+    private final String command;
+    private final boolean longRunning;
+    private final String routeFile;
+
+    App(String command, boolean longRunning, String routeFile) {
+        this.command = command;
+        this.longRunning = longRunning;
+        this.routeFile = routeFile;
+    }
+
+    /** The name on the command line and the prefix of its settings ({@code acct_etl.infile}). */
+    public String command() {
+        return command;
+    }
+
+    /** Services that run until stopped (started together when no app is named). */
+    public boolean longRunning() {
+        return longRunning;
+    }
+
+    /** Its route file in {@code routes/}, or null for a plain command. */
+    public String routeFile() {
+        return routeFile;
+    }
+
+    public static Optional<App> byCommand(String name) {
+        return Arrays.stream(values()).filter(a -> a.command.equals(name)).findFirst();
+    }
+
+    public static List<App> services() {
+        return Arrays.stream(values()).filter(App::longRunning).toList();
+    }
+
+    /** The flags of the app, with the original's names and defaults. */
+    public GoFlagSet flags() {
+        return switch (this) {
+            case ACCT_ETL -> new GoFlagSet(command,
+                    "Extracts, transforms and loads PowerMTA's piped accounting records into Redis")
+                    .string("infile", "", "Input file (omit to read from stdin)")
+                    .string("logfile", "", "File written with message logs");
+            case LINKTOOL -> new GoFlagSet(command, "Encode and decode link URLs");
+        };
+    }
+}

@@ -1,0 +1,64 @@
+package io.github.pmtatracking.app;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Camel context holding the routes of the chosen apps: their YAML files from {@code routes/}
+ * (or the jar's copies), their beans, and Camel's own settings from
+ * {@code config/application.properties}.
+ */
+final class CamelApplication {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CamelApplication.class);
+
+    private final List<App> apps;
+    private final Settings settings;
+    private final AppHome home;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    CamelApplication(List<App> apps, Settings settings, AppHome home) {
+        this.apps = apps;
+        this.settings = settings;
+        this.home = home;
+    }
+
+    int run() throws Exception {
+        Main main = new Main();
+        main.setAppName(apps.stream().map(App::command).collect(Collectors.joining("+")));
+        main.setDefaultPropertyPlaceholderLocation("file:" + home.configFile() + ";optional=true");
+        main.configure().withRoutesIncludePattern(apps.stream()
+                .map(a -> home.routeLocation(a.routeFile()))
+                .collect(Collectors.joining(",")));
+        ProcessExit exit = new ProcessExit(main::completed);
+        main.bind("processExit", exit);
+        try {
+            for (App app : apps) {
+                switch (app) {
+                    case ACCT_ETL -> {
+                        AcctEtlWiring wiring = new AcctEtlWiring(settings);
+                        resources.add(wiring);
+                        wiring.bindTo(main);
+                        // a pipe program: when PowerMTA stops it, leave quickly
+                        main.addOverrideProperty("camel.main.shutdownTimeout", "10");
+                    }
+                    case LINKTOOL -> throw new IllegalStateException("linktool does not run in Camel");
+                }
+            }
+            main.run();
+        } finally {
+            for (int i = resources.size() - 1; i >= 0; i--) {
+                try {
+                    resources.get(i).close();
+                } catch (Exception e) {
+                    LOG.warn("Closing {} failed: {}", resources.get(i), e.toString());
+                }
+            }
+        }
+        return exit.code();
+    }
+}

@@ -1,0 +1,47 @@
+package io.github.pmtatracking.app;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.TimeBasedRollingPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code -logfile FILE}: logs go to the file instead of stdout, rotated daily with 7 days kept and
+ * compressed, as the original's lumberjack setup did.
+ */
+public final class LogFiles {
+
+    public static final String PATTERN = "%d{yyyy/MM/dd HH:mm:ss} %-5level %logger{0}: %msg%n";
+
+    private LogFiles() {
+    }
+
+    public static void routeTo(String file) {
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(ctx);
+        encoder.setPattern(PATTERN);
+        encoder.start();
+
+        RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
+        appender.setContext(ctx);
+        appender.setName("logfile");
+        appender.setFile(file);
+        appender.setEncoder(encoder);
+        TimeBasedRollingPolicy<ILoggingEvent> policy = new TimeBasedRollingPolicy<>();
+        policy.setContext(ctx);
+        policy.setParent(appender);
+        policy.setFileNamePattern(file + ".%d{yyyy-MM-dd}.gz");
+        policy.setMaxHistory(7);
+        policy.start();
+        appender.setRollingPolicy(policy);
+        appender.start();
+
+        ch.qos.logback.classic.Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.detachAndStopAllAppenders();
+        root.addAppender(appender);
+    }
+}

@@ -1,0 +1,62 @@
+package io.github.pmtatracking.app;
+
+import io.github.pmtatracking.linktool.LinkTool;
+import java.util.Arrays;
+
+/**
+ * The command line: {@code java -jar pmta-tracking.jar [app [flags]]...}. Parses the original's
+ * Go-style flags itself (Camel Main's own parser would take them for its options), resolves the
+ * settings, then hands over to {@link CamelApplication} or runs linktool directly.
+ */
+public final class PmtaTracking {
+
+    private PmtaTracking() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code. */
+    public static int run(String... args) {
+        Invocation invocation;
+        try {
+            invocation = Invocation.parse(Arrays.asList(args));
+        } catch (Invocation.UsageException e) {
+            (e.help() ? System.out : System.err).print(e.getMessage().endsWith("\n") ? e.getMessage() : e.getMessage() + "\n");
+            return e.help() ? 0 : 2;
+        }
+        AppHome home = AppHome.detect();
+        Settings settings;
+        try {
+            settings = Settings.load(home.configFile(), invocation.flags());
+        } catch (IllegalStateException e) {
+            System.err.println("pmta-tracking: " + e.getMessage());
+            return 1;
+        }
+        if (invocation.apps().contains(App.LINKTOOL)) {
+            return new LinkTool(settings.get("link.secret", ""), System.out, System.err).run(invocation.rest());
+        }
+        if (invocation.apps().isEmpty()) {
+            System.err.println("pmta-tracking: no long-running service is available in this build yet; run an app: "
+                    + Invocation.usage());
+            return 2;
+        }
+        for (App app : invocation.apps()) {
+            String logfile = settings.get(app.command() + ".logfile", "");
+            if (!logfile.isEmpty()) {
+                LogFiles.routeTo(logfile); // relative to the working directory, as the original
+                break;
+            }
+        }
+        try {
+            return new CamelApplication(invocation.apps(), settings, home).run();
+        } catch (IllegalArgumentException e) {
+            System.err.println("pmta-tracking: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(PmtaTracking.class).error("Stopped by an error", e);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,275 @@
+package io.github.pmtatracking.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes SET commands to Redis in pipelined batches: a batch goes out when it is full or when its
+ * oldest command has waited {@code maxDelay}, whichever comes first. Nothing is dropped: a command
+ * that fails (Redis down, restarting, timing out) is kept and sent again with backoff until Redis
+ * takes it. At most {@code maxPending} commands are held; past that {@link #set} blocks, which
+ * slows the reader instead of growing memory.
+ *
+ * <p>All Redis traffic happens on one writer thread, so the connection's manual flushing is never
+ * shared between threads. Lettuce is used directly because pipelining through a blocking template
+ * costs a round trip per record.
+ */
+public final class PipelinedRedisWriter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelinedRedisWriter.class);
+    private static final long MIN_BACKOFF_MS = 100;
+    private static final long MAX_BACKOFF_MS = 5_000;
+
+    private record Command(String key, String value, long ttlSeconds) {
+    }
+
+    private final RedisAddress address;
+    private final RedisClient client;
+    private final int batchSize;
+    private final long maxDelayNanos;
+    private final int maxPending;
+    private final Semaphore pending;
+    private final ScheduledExecutorService writer;
+    private final LongAdder stored = new LongAdder();
+
+    private final Object lock = new Object();
+    private List<Command> batch;
+    private long batchStartedNanos;
+
+    // writer thread only
+    private StatefulRedisConnection<String, String> connection;
+    private long backoffMs = MIN_BACKOFF_MS;
+    private long outageStartedNanos; // 0 while Redis answers
+
+    public PipelinedRedisWriter(RedisAddress address, int batchSize, Duration maxDelay, int maxPending) {
+        this.address = address;
+        this.batchSize = batchSize;
+        this.maxDelayNanos = maxDelay.toNanos();
+        this.maxPending = maxPending;
+        this.pending = new Semaphore(maxPending);
+        this.batch = new ArrayList<>(batchSize);
+        this.client = RedisClient.create(address.uri());
+        this.client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                // fail fast while disconnected: the retry below keeps the command, not Lettuce's queue
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(10)))
+                .build());
+        this.writer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "redis-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        long tick = Math.max(1, maxDelay.toMillis() / 5);
+        writer.scheduleWithFixedDelay(this::flushIfOld, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    /** Queues {@code SET key value [EX ttl]}; blocks while {@code maxPending} commands are unconfirmed. */
+    public void set(String key, String value, long ttlSeconds) throws InterruptedException {
+        pending.acquire();
+        List<Command> full = null;
+        synchronized (lock) {
+            if (batch.isEmpty()) {
+                batchStartedNanos = System.nanoTime();
+            }
+            batch.add(new Command(key, value, ttlSeconds));
+            if (batch.size() >= batchSize) {
+                full = takeBatch();
+            }
+        }
+        if (full != null) {
+            List<Command> toSend = full;
+            writer.execute(() -> send(toSend));
+        }
+    }
+
+    /** Reads a key, waiting through Redis outages until it is answered. */
+    public String get(String key) throws InterruptedException {
+        while (true) {
+            RedisFuture<String> reply;
+            try {
+                reply = writer.submit(() -> {
+                    if (!connected()) {
+                        return null;
+                    }
+                    RedisFuture<String> f = connection.async().get(key);
+                    connection.flushCommands();
+                    return f;
+                }).get();
+                if (reply != null) {
+                    return reply.get(15, TimeUnit.SECONDS);
+                }
+            } catch (Exception e) {
+                if (e instanceof InterruptedException ie) {
+                    throw ie;
+                }
+                LOG.debug("GET {} failed: {}", key, e.toString());
+            }
+            Thread.sleep(MAX_BACKOFF_MS / 5);
+        }
+    }
+
+    /** Sends what is queued and waits until Redis has confirmed every command given so far. */
+    public void drain() throws InterruptedException {
+        List<Command> rest;
+        synchronized (lock) {
+            rest = takeBatch();
+        }
+        if (!rest.isEmpty()) {
+            writer.execute(() -> send(rest));
+        }
+        pending.acquire(maxPending);
+        pending.release(maxPending);
+    }
+
+    /** Like {@link #drain} but gives up after the timeout; returns how many commands are still unconfirmed. */
+    public int drain(Duration timeout) throws InterruptedException {
+        List<Command> rest;
+        synchronized (lock) {
+            rest = takeBatch();
+        }
+        if (!rest.isEmpty()) {
+            writer.execute(() -> send(rest));
+        }
+        if (pending.tryAcquire(maxPending, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            pending.release(maxPending);
+            return 0;
+        }
+        return maxPending - pending.availablePermits();
+    }
+
+    /** Commands Redis has confirmed. */
+    public long stored() {
+        return stored.sum();
+    }
+
+    private List<Command> takeBatch() {
+        List<Command> taken = batch;
+        batch = new ArrayList<>(batchSize);
+        return taken;
+    }
+
+    private void flushIfOld() {
+        List<Command> old = null;
+        synchronized (lock) {
+            if (!batch.isEmpty() && System.nanoTime() - batchStartedNanos >= maxDelayNanos / 2) {
+                old = takeBatch();
+            }
+        }
+        if (old != null) {
+            send(old);
+        }
+    }
+
+    /** Writer thread: pipelines the batch and arranges a retry of whatever fails. */
+    private void send(List<Command> commands) {
+        if (!connected()) {
+            retryLater(commands);
+            return;
+        }
+        RedisAsyncCommands<String, String> async = connection.async();
+        List<RedisFuture<String>> replies = new ArrayList<>(commands.size());
+        for (Command c : commands) {
+            replies.add(c.ttlSeconds() > 0
+                    ? async.set(c.key(), c.value(), SetArgs.Builder.ex(c.ttlSeconds()))
+                    : async.set(c.key(), c.value()));
+        }
+        connection.flushCommands();
+        AtomicInteger outstanding = new AtomicInteger(commands.size());
+        ConcurrentLinkedQueue<Command> failed = new ConcurrentLinkedQueue<>();
+        for (int i = 0; i < commands.size(); i++) {
+            Command c = commands.get(i);
+            replies.get(i).whenComplete((ok, err) -> {
+                if (err == null) {
+                    stored.increment();
+                    pending.release();
+                } else {
+                    failed.add(c);
+                    if (outageStartedNanos == 0) {
+                        LOG.debug("SET {} failed: {}", c.key(), err.toString());
+                    }
+                }
+                if (outstanding.decrementAndGet() == 0) {
+                    writer.execute(() -> batchDone(new ArrayList<>(failed), err));
+                }
+            });
+        }
+    }
+
+    private void batchDone(List<Command> failed, Throwable lastError) {
+        if (failed.isEmpty()) {
+            recovered();
+        } else {
+            outage(lastError == null ? "commands failed" : lastError.getMessage(), failed.size());
+            retryLater(failed);
+        }
+    }
+
+    private boolean connected() {
+        if (connection != null) {
+            return true; // Lettuce reconnects by itself; commands fail fast until it has
+        }
+        try {
+            connection = client.connect();
+            connection.setAutoFlushCommands(false);
+            return true;
+        } catch (RuntimeException e) {
+            outage(e.getMessage(), -1);
+            return false;
+        }
+    }
+
+    private void retryLater(List<Command> commands) {
+        long delay = backoffMs;
+        backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+        writer.schedule(() -> send(commands), delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void outage(String reason, int held) {
+        if (outageStartedNanos == 0) {
+            outageStartedNanos = System.nanoTime();
+            LOG.warn("Redis at {} is unreachable ({}); holding {} records and retrying until it answers",
+                    address.display(), reason, held >= 0 ? held : maxPending - pending.availablePermits());
+        }
+    }
+
+    private void recovered() {
+        backoffMs = MIN_BACKOFF_MS;
+        if (outageStartedNanos != 0) {
+            LOG.info("Redis at {} answers again after {} s", address.display(),
+                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - outageStartedNanos));
+            outageStartedNanos = 0;
+        }
+    }
+
+    @Override
+    public void close() {
+        writer.shutdownNow();
+        try {
+            writer.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (connection != null) {
+            connection.close();
+        }
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+}
