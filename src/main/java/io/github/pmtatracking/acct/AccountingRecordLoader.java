@@ -44,10 +44,17 @@ public final class AccountingRecordLoader {
         this.storedColumns = storedColumns;
     }
 
-    /** One line of input; {@code index} counts from 0. Never throws for bad input. */
-    public void accept(String line, long index) throws InterruptedException {
-        long lineNumber = index + 1;
-        if (lines++ == 0) {
+    /** The next lines of input, in order. Never throws for bad input. */
+    public void acceptAll(List<String> lines) throws InterruptedException {
+        for (String line : lines) {
+            accept(line);
+        }
+    }
+
+    /** The next line of input, in order. Never throws for bad input. */
+    public void accept(String line) throws InterruptedException {
+        long lineNumber = ++lines;
+        if (lineNumber == 1) {
             startedNanos = System.nanoTime();
         }
         String text = line;
