@@ -17,7 +17,6 @@ final class LineChunks implements Iterator<List<String>> {
 
     private final BufferedReader reader;
     private final int maxLines;
-    private String first; // read ahead by hasNext
     private boolean ended;
 
     LineChunks(BufferedReader reader, int maxLines) {
@@ -25,23 +24,27 @@ final class LineChunks implements Iterator<List<String>> {
         this.maxLines = maxLines;
     }
 
+    /**
+     * Never blocks: Camel's splitter asks before it processes the chunk in hand, and a blocking
+     * answer would hold that chunk until more input came. The last chunk may therefore be empty.
+     */
     @Override
     public boolean hasNext() {
-        if (first == null && !ended) {
-            first = readLine();
-            ended = first == null;
-        }
-        return first != null;
+        return !ended;
     }
 
     @Override
     public List<String> next() {
-        if (!hasNext()) {
+        if (ended) {
             throw new NoSuchElementException();
+        }
+        String first = readLine();
+        if (first == null) {
+            ended = true;
+            return List.of();
         }
         List<String> chunk = new ArrayList<>(Math.min(maxLines, 64));
         chunk.add(first);
-        first = null;
         try {
             while (chunk.size() < maxLines && reader.ready()) {
                 String line = reader.readLine();

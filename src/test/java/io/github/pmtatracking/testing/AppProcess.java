@@ -1,0 +1,82 @@
+package io.github.pmtatracking.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The application as a separate JVM, started the way the bin/ launchers start it, with a real
+ * stdin pipe, environment and exit code: what PowerMTA sees when it runs acct_etl.
+ */
+public final class AppProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path output;
+
+    private AppProcess(Process process, Path output) {
+        this.process = process;
+        this.output = output;
+    }
+
+    public static AppProcess start(Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("-Dpmta.home=" + new File(".").getAbsolutePath());
+        cmd.add("-Xmx256m");
+        cmd.add("io.github.pmtatracking.app.PmtaTracking");
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile("app-output", ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("ACCT_ETL_") || k.startsWith("LINK_"));
+        pb.environment().putAll(env);
+        return new AppProcess(pb.start(), out);
+    }
+
+    public OutputStream stdin() {
+        return process.getOutputStream();
+    }
+
+    public void write(String text) throws IOException {
+        process.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
+    public void closeStdin() throws IOException {
+        process.getOutputStream().close();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits for the exit and returns its code; fails the test if the process does not end in time. */
+    public int waitFor(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("process still running after " + seconds + " s; output:\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    public String output() {
+        try {
+            return Files.readString(output, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
