@@ -166,4 +166,17 @@ class AcctEtlTest {
             assertTrue(app.output().contains("cannot read -infile /nonexistent.csv"), app.output());
         }
     }
+
+    @Test
+    void logfileSendsTheLogToAFileAndEnvironmentSetsTheInput(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path log = dir.resolve("acct_etl.log");
+        String infile = Path.of("src/test/resources/acct/example.csv").toAbsolutePath().toString();
+        try (AppProcess app = AppProcess.start(Map.of("REDIS_URL", redis.url(), "ACCT_ETL_INFILE", infile),
+                "acct_etl", "-logfile", log.toString())) {
+            assertEquals(0, app.waitFor(60), app.output());
+            assertTrue(!app.output().contains("delivery records stored"), "stdout has no log: " + app.output());
+        }
+        String written = java.nio.file.Files.readString(log);
+        assertTrue(written.contains("acct_etl: 4 lines read, 3 delivery records stored"), written);
+    }
 }
