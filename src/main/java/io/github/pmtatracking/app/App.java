@@ -6,6 +6,7 @@ import java.util.Optional;
 
 /** The programs of the original tool, runnable alone or, for the long-running ones, together. */
 public enum App {
+    TRACKER("tracker", true, "tracker.yaml"),
     ACCT_ETL("acct_etl", false, "acct-etl.yaml"),
     LINKTOOL("linktool", false, null);
 
@@ -45,6 +46,14 @@ public enum App {
     /** The flags of the app, with the original's names and defaults. */
     public GoFlagSet flags() {
         return switch (this) {
+            case TRACKER -> new GoFlagSet(command, "Web service that decodes client email opens and clicks")
+                    .string("in_hostport", ":8888", "host:port to serve incoming HTTP requests")
+                    .string("logfile", "", "File written with message logs")
+                    .bool("accept_unsigned", false, "With link.secret set, still accept unsigned links (migration)")
+                    .string("trusted_proxies", "127.0.0.0/8,::1/128",
+                            "Proxies (IP or CIDR, comma-separated) whose X-Real-IP / X-Forwarded-For are believed")
+                    .bool("log_events", true, "Log one line per open or click, as the original")
+                    .integer("buffer_size", 100000, "Events held in memory while Redis is slow or down");
             case ACCT_ETL -> new GoFlagSet(command,
                     "Extracts, transforms and loads PowerMTA's piped accounting records into Redis")
                     .string("infile", "", "Input file (omit to read from stdin)")

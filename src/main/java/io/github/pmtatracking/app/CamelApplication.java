@@ -2,6 +2,8 @@ package io.github.pmtatracking.app;
 
 import java.util.ArrayList;
 import java.util.List;
+import io.github.pmtatracking.redis.EmbeddedRedis;
+import io.github.pmtatracking.redis.RedisAddress;
 import java.util.stream.Collectors;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
@@ -37,8 +39,16 @@ final class CamelApplication {
         ProcessExit exit = new ProcessExit(main::completed);
         main.bind("processExit", exit);
         try {
+            if (apps.stream().anyMatch(App::longRunning)) {
+                startEmbeddedRedisIfNeeded();
+            }
             for (App app : apps) {
                 switch (app) {
+                    case TRACKER -> {
+                        TrackerWiring wiring = new TrackerWiring(settings);
+                        resources.add(wiring);
+                        wiring.bindTo(main);
+                    }
                     case ACCT_ETL -> {
                         AcctEtlWiring wiring = new AcctEtlWiring(settings);
                         resources.add(wiring);
@@ -60,5 +70,15 @@ final class CamelApplication {
             }
         }
         return exit.code();
+    }
+
+    /** Quick start: a real redis-server when the configured loopback Redis is absent. */
+    private void startEmbeddedRedisIfNeeded() throws java.io.IOException {
+        if (!settings.getBoolean("redis.embedded", true)) {
+            return;
+        }
+        RedisAddress address = RedisAddress.parse(settings.get("redis.url", RedisAddress.DEFAULT_URL));
+        java.nio.file.Path dir = home.resolve(settings.get("redis.embedded_dir", "data/redis"));
+        EmbeddedRedis.startIfAbsent(address, dir).ifPresent(resources::add); // closed last, after its clients
     }
 }

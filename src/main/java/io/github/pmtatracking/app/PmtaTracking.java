@@ -37,11 +37,6 @@ public final class PmtaTracking {
         if (invocation.apps().contains(App.LINKTOOL)) {
             return new LinkTool(settings.get("link.secret", ""), System.out, System.err).run(invocation.rest());
         }
-        if (invocation.apps().isEmpty()) {
-            System.err.println("pmta-tracking: no long-running service is available in this build yet; run an app: "
-                    + Invocation.usage());
-            return 2;
-        }
         for (App app : invocation.apps()) {
             String logfile = settings.get(app.command() + ".logfile", "");
             if (!logfile.isEmpty()) {

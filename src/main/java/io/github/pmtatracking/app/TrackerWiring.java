@@ -1,0 +1,66 @@
+package io.github.pmtatracking.app;
+
+import io.github.pmtatracking.link.LinkCodec;
+import io.github.pmtatracking.redis.RedisAddress;
+import io.github.pmtatracking.tracker.ClientAddress;
+import io.github.pmtatracking.tracker.QueueEventProcessor;
+import io.github.pmtatracking.tracker.RedisEventBuffer;
+import io.github.pmtatracking.tracker.TrackerStats;
+import io.github.pmtatracking.tracker.TrackingRequestProcessor;
+import java.time.Duration;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The beans of the tracker, built from the settings. */
+final class TrackerWiring implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrackerWiring.class);
+
+    private final TrackerStats stats = new TrackerStats();
+    private final RedisEventBuffer buffer;
+    private final TrackingRequestProcessor requests;
+    private final HostPort listen;
+    private final JmxRegistration jmx;
+
+    TrackerWiring(Settings s) {
+        this.listen = HostPort.parse(s.get("tracker.in_hostport", ":8888"), "-in_hostport");
+        String secret = s.get("link.secret", "");
+        boolean acceptUnsigned = s.getBoolean("tracker.accept_unsigned", false);
+        int maxPath = s.getInt("link.max_path_length", LinkCodec.DEFAULT_MAX_PATH_LENGTH);
+        LinkCodec codec = LinkCodec.builder()
+                .secret(secret)
+                .acceptUnsigned(acceptUnsigned)
+                .maxPathLength(maxPath)
+                .maxInflatedBytes(s.getInt("link.max_inflated_bytes", LinkCodec.DEFAULT_MAX_INFLATED_BYTES))
+                .build();
+        RedisAddress redis = RedisAddress.parse(s.get("redis.url", RedisAddress.DEFAULT_URL));
+        String queueKey = s.get("redis.queue_key", "trk_queue");
+        int capacity = s.getInt("tracker.buffer_size", 100_000);
+        this.buffer = new RedisEventBuffer(redis, queueKey, capacity, stats, Duration.ofSeconds(10));
+        this.requests = new TrackingRequestProcessor(codec,
+                new ClientAddress(s.get("tracker.trusted_proxies", ClientAddress.DEFAULT_TRUSTED)),
+                stats, s.getBoolean("tracker.log_events", true), maxPath);
+        this.jmx = JmxRegistration.register("io.github.pmtatracking:type=tracker,name=stats", stats);
+        LOG.info("tracker listening on {}, events to {} at {} (buffer {}), links {}", listen, queueKey, redis.display(),
+                capacity, secret.isEmpty() ? "unsigned" : acceptUnsigned ? "signed (unsigned accepted)" : "signed");
+    }
+
+    void bindTo(Main main) {
+        main.bind("trackingRequest", requests);
+        main.bind("trackingEventQueue", new QueueEventProcessor(buffer));
+        main.bind("trackerStats", stats);
+        main.addOverrideProperty("tracker.listen_host", listen.host());
+        main.addOverrideProperty("tracker.listen_port", Integer.toString(listen.port()));
+    }
+
+    TrackerStats stats() {
+        return stats;
+    }
+
+    @Override
+    public void close() {
+        buffer.close();
+        jmx.close();
+    }
+}

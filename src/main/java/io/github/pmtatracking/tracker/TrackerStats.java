@@ -1,0 +1,107 @@
+package io.github.pmtatracking.tracker;
+
+import io.github.pmtatracking.link.TrackingAction;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/** Counts every outcome of a tracking request. Thread-safe and cheap on the request path. */
+public final class TrackerStats implements TrackerStatsMXBean {
+
+    private final LongAdder opens = new LongAdder();
+    private final LongAdder initialOpens = new LongAdder();
+    private final LongAdder clicks = new LongAdder();
+    private final LongAdder heads = new LongAdder();
+    private final LongAdder pushed = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private final Map<String, LongAdder> refused = new ConcurrentHashMap<>();
+    private volatile LongSupplier buffered = () -> 0;
+
+    void event(TrackingAction action) {
+        switch (action) {
+            case OPEN -> opens.increment();
+            case INITIAL_OPEN -> initialOpens.increment();
+            case CLICK -> clicks.increment();
+        }
+    }
+
+    void head() {
+        heads.increment();
+    }
+
+    void refused(String reason) {
+        refused.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    }
+
+    void pushed(int n) {
+        pushed.add(n);
+    }
+
+    void dropped() {
+        dropped.increment();
+    }
+
+    void bufferSize(LongSupplier size) {
+        this.buffered = size;
+    }
+
+    @Override
+    public long getOpens() {
+        return opens.sum();
+    }
+
+    @Override
+    public long getInitialOpens() {
+        return initialOpens.sum();
+    }
+
+    @Override
+    public long getClicks() {
+        return clicks.sum();
+    }
+
+    @Override
+    public long getHeadRequests() {
+        return heads.sum();
+    }
+
+    @Override
+    public long getRefused() {
+        return refused.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    @Override
+    public Map<String, Long> getRefusedByReason() {
+        Map<String, Long> m = new TreeMap<>();
+        refused.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
+    }
+
+    @Override
+    public long getBuffered() {
+        return buffered.getAsLong();
+    }
+
+    @Override
+    public long getPushed() {
+        return pushed.sum();
+    }
+
+    @Override
+    public long getDropped() {
+        return dropped.sum();
+    }
+
+    @Override
+    public void reset() {
+        opens.reset();
+        initialOpens.reset();
+        clicks.reset();
+        heads.reset();
+        pushed.reset();
+        dropped.reset();
+        refused.clear();
+    }
+}

@@ -1,0 +1,189 @@
+package io.github.pmtatracking.tracker;
+
+import io.github.pmtatracking.link.DecodedLink;
+import io.github.pmtatracking.link.LinkCodec;
+import io.github.pmtatracking.link.LinkRefusedException;
+import io.github.pmtatracking.link.TrackingAction;
+import io.github.pmtatracking.link.TrackingLink;
+import io.netty.handler.codec.http.HttpRequest;
+import java.net.SocketAddress;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.component.netty.NettyConstants;
+import org.apache.camel.component.netty.http.NettyHttpMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One tracking request: checks the method and path, decodes the link, stamps the event (time,
+ * user agent, client IP, event id) and sets the answer: the GIF for an open, a 302 for a click, a
+ * precise 4xx for anything else. The event, if any, is left in the {@value #EVENT} exchange
+ * property for the next step of the route; nothing here waits on Redis.
+ *
+ * <p>A Camel processor rather than a plain bean because it reads the raw Netty request (the exact
+ * request target, the peer address) and must replace every header of the answer.
+ */
+public final class TrackingRequestProcessor implements Processor {
+
+    /** Exchange property holding the event JSON for the queue, absent when there is no event. */
+    public static final String EVENT = "trackingEvent";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrackingRequestProcessor.class);
+    private static final Logger EVENTS = LoggerFactory.getLogger("tracker.events");
+
+    private final LinkCodec codec;
+    private final ClientAddress clientAddress;
+    private final TrackerStats stats;
+    private final boolean logEvents;
+    private final int maxPathLength;
+
+    public TrackingRequestProcessor(LinkCodec codec, ClientAddress clientAddress, TrackerStats stats,
+                                    boolean logEvents, int maxPathLength) {
+        this.codec = codec;
+        this.clientAddress = clientAddress;
+        this.stats = stats;
+        this.logEvents = logEvents;
+        this.maxPathLength = maxPathLength;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Message msg = exchange.getMessage();
+        HttpRequest request = msg instanceof NettyHttpMessage n ? n.getHttpRequest() : null;
+        String method = request != null ? request.method().name() : msg.getHeader(Exchange.HTTP_METHOD, "GET", String.class);
+        String target = request != null ? request.uri() : msg.getHeader(Exchange.HTTP_URI, "/", String.class);
+        String userAgent = header(request, msg, "User-Agent");
+        String realIp = header(request, msg, "X-Real-IP");
+        String forwardedFor = header(request, msg, "X-Forwarded-For");
+        SocketAddress peer = msg.getHeader(NettyConstants.NETTY_REMOTE_ADDRESS, SocketAddress.class);
+
+        Map<String, Object> headers = msg.getHeaders();
+        headers.clear(); // the answer carries only what is set below, never the request's headers
+        msg.setBody(null);
+        headers.put("Server", TrackingResponses.SERVER);
+
+        boolean head = method.equals("HEAD");
+        if (!head && !method.equals("GET")) {
+            refuse(msg, 405, "method_not_allowed", "only GET and HEAD");
+            headers.put("Allow", "GET, HEAD");
+            return;
+        }
+        int query = target.indexOf('?');
+        String path = query < 0 ? target : target.substring(0, query);
+        if (path.length() > maxPathLength) {
+            refuse(msg, 414, "path_too_long", "path longer than " + maxPathLength);
+            return;
+        }
+        TrackingLink link;
+        try {
+            DecodedLink decoded = codec.decodePath(path);
+            link = decoded.link();
+        } catch (LinkRefusedException e) {
+            int status = e.reason() == LinkRefusedException.Reason.PATH_TOO_LONG ? 414 : 400;
+            refuse(msg, status, e.reason().label(), "invalid tracking link: " + e.getMessage());
+            return;
+        }
+        if (link.action() == TrackingAction.CLICK) {
+            String problem = unsafeTarget(link.targetUrl());
+            if (problem != null) {
+                refuse(msg, 400, "bad_target", problem);
+                return;
+            }
+            headers.put(Exchange.HTTP_RESPONSE_CODE, 302);
+            headers.put("Location", location(link.targetUrl()));
+            headers.put(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
+            headers.put("Cache-Control", TrackingResponses.NO_CACHE);
+        } else {
+            headers.put(Exchange.HTTP_RESPONSE_CODE, 200);
+            headers.put(Exchange.CONTENT_TYPE, "image/gif");
+            headers.put("Cache-Control", TrackingResponses.NO_CACHE);
+            msg.setBody(TrackingResponses.TRANSPARENT_GIF);
+        }
+        if (head) {
+            stats.head(); // scanners and link prefetchers: same headers, no event
+            return;
+        }
+        stats.event(link.action());
+        long now = System.currentTimeMillis() / 1000;
+        String ip = clientAddress.resolve(peer, realIp, forwardedFor);
+        String ua = userAgent == null ? "" : userAgent;
+        // a decimal in 0..2^63-1, SparkPost's event_id form; made now so a re-sent event keeps it
+        String eventId = Long.toUnsignedString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        exchange.setProperty(EVENT, TrackingEventJson.of(link, now, ua, ip, eventId));
+        if (logEvents) {
+            EVENTS.info("{}{} {} {} {} {}}", '{', link.action().eventType(), link.targetUrl(), now, ua, ip);
+        }
+    }
+
+    private void refuse(Message msg, int status, String reason, String text) {
+        stats.refused(reason);
+        Map<String, Object> headers = msg.getHeaders();
+        headers.put(Exchange.HTTP_RESPONSE_CODE, status);
+        headers.put(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
+        msg.setBody(text + "\n");
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Refused with {} ({}): {}", status, reason, text);
+        }
+    }
+
+    /**
+     * Why a click target must not be redirected to, or null when it is an http(s) URL with a host.
+     * Deliberately not java.net.URI: real mail links carry spaces, braces and non-ASCII text that
+     * browsers accept and URI refuses.
+     */
+    static String unsafeTarget(String target) {
+        if (target.isEmpty()) {
+            return "click link without a target";
+        }
+        String lower = target.toLowerCase(Locale.ROOT);
+        int rest = lower.startsWith("https://") ? 8 : lower.startsWith("http://") ? 7 : -1;
+        if (rest < 0) {
+            return "click target is not http or https";
+        }
+        if (rest == target.length() || "/?#".indexOf(target.charAt(rest)) >= 0) {
+            return "click target has no host";
+        }
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return "click target contains control characters"; // no header injection via Location
+            }
+        }
+        return null;
+    }
+
+    /** The target as a Location value: spaces and non-ASCII percent-encoded (UTF-8), the rest as is. */
+    static String location(String target) {
+        StringBuilder sb = null;
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c > 0x20 && c < 0x7f) {
+                if (sb != null) {
+                    sb.append(c);
+                }
+                continue;
+            }
+            if (sb == null) {
+                sb = new StringBuilder(target.length() + 16).append(target, 0, i);
+            }
+            int end = Character.isHighSurrogate(c) && i + 1 < target.length() ? i + 2 : i + 1;
+            for (byte b : target.substring(i, end).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                sb.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+            }
+            i = end - 1;
+        }
+        return sb == null ? target : sb.toString();
+    }
+
+    private static String header(HttpRequest request, Message msg, String name) {
+        if (request != null) {
+            return request.headers().get(name);
+        }
+        return msg.getHeader(name, String.class);
+    }
+}

@@ -1,0 +1,18 @@
+package io.github.pmtatracking.tracker;
+
+/** The fixed parts of the tracker's answers. */
+final class TrackingResponses {
+
+    /** The 43-byte transparent GIF the original and SparkPost answer opens with. */
+    static final byte[] TRANSPARENT_GIF = {
+        'G', 'I', 'F', '8', '9', 'a', 0x01, 0x00, 0x01, 0x00, (byte) 0x80, 0x00, 0x00, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+        (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x21, (byte) 0xf9, 0x04, 0x01, 0x0a, 0x00, 0x01, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00,
+        0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x4c, 0x01, 0x00, 0x3b
+    };
+
+    static final String SERVER = "msys-http";
+    static final String NO_CACHE = "no-cache, max-age=0";
+
+    private TrackingResponses() {
+    }
+}
