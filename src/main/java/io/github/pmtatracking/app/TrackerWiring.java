@@ -9,6 +9,7 @@ import io.github.pmtatracking.tracker.TrackerStats;
 import io.github.pmtatracking.tracker.TrackingRequestProcessor;
 import java.time.Duration;
 import org.apache.camel.main.Main;
+import org.apache.camel.support.DefaultHeaderFilterStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,10 @@ final class TrackerWiring implements AutoCloseable {
         main.bind("trackingRequest", requests);
         main.bind("trackingEventQueue", new QueueEventProcessor(buffer));
         main.bind("trackerStats", stats);
+        DefaultHeaderFilterStrategy headers = new DefaultHeaderFilterStrategy();
+        headers.setOutFilterStartsWith(DefaultHeaderFilterStrategy.CAMEL_FILTER_STARTS_WITH);
+        headers.setInFilterStartsWith(DefaultHeaderFilterStrategy.CAMEL_FILTER_STARTS_WITH);
+        main.bind("trackerHeaderFilter", headers);
         main.addOverrideProperty("tracker.listen_host", listen.host());
         main.addOverrideProperty("tracker.listen_port", Integer.toString(listen.port()));
     }

@@ -36,9 +36,21 @@ public final class AppProcess implements AutoCloseable {
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile("app-output", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("ACCT_ETL_") || k.startsWith("LINK_"));
+        pb.environment().keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("ACCT_ETL_") || k.startsWith("LINK_")
+                || k.startsWith("TRACKER_") || k.startsWith("FEEDER_") || k.startsWith("WRAPPER_"));
         pb.environment().putAll(env);
         return new AppProcess(pb.start(), out);
+    }
+
+    /** Waits until the output contains the text (a started listener, say). */
+    public void awaitOutput(String text, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!output().contains(text)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("no '" + text + "' in the output:\n" + output());
+            }
+            Thread.sleep(50);
+        }
     }
 
     public OutputStream stdin() {
