@@ -1,5 +1,6 @@
 package io.github.pmtatracking.app;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -40,8 +41,16 @@ public final class LogFiles {
         appender.setRollingPolicy(policy);
         appender.start();
 
+        AsyncAppender async = new AsyncAppender(); // as logback.xml: written off the request path, nothing dropped
+        async.setContext(ctx);
+        async.setName("async-logfile");
+        async.setQueueSize(8192);
+        async.setDiscardingThreshold(0);
+        async.addAppender(appender);
+        async.start();
+
         ch.qos.logback.classic.Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
         root.detachAndStopAllAppenders();
-        root.addAppender(appender);
+        root.addAppender(async);
     }
 }

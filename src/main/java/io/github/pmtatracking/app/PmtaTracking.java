@@ -2,6 +2,7 @@ package io.github.pmtatracking.app;
 
 import io.github.pmtatracking.linktool.LinkTool;
 import java.util.Arrays;
+import org.slf4j.LoggerFactory;
 
 /**
  * The command line: {@code java -jar pmta-tracking.jar [app [flags]]...}. Parses the original's
@@ -14,7 +15,12 @@ public final class PmtaTracking {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = run(args);
+        // logging is asynchronous: flush it before the process ends
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
+            logback.stop();
+        }
+        System.exit(code);
     }
 
     /** Runs the command line and returns the exit code. */
@@ -50,7 +56,7 @@ public final class PmtaTracking {
             System.err.println("pmta-tracking: " + e.getMessage());
             return 2;
         } catch (Exception e) {
-            org.slf4j.LoggerFactory.getLogger(PmtaTracking.class).error("Stopped by an error", e);
+            LoggerFactory.getLogger(PmtaTracking.class).error("Stopped by an error", e);
             return 1;
         }
     }

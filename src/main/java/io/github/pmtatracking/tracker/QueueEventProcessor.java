@@ -14,8 +14,7 @@ public final class QueueEventProcessor implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        String event = exchange.getProperty(TrackingRequestProcessor.EVENT, String.class);
-        if (event != null) {
+        if (exchange.getProperty(TrackingRequestProcessor.EVENT) instanceof String event) {
             buffer.offer(event);
         }
     }

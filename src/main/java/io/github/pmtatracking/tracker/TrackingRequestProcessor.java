@@ -5,8 +5,10 @@ import io.github.pmtatracking.link.LinkCodec;
 import io.github.pmtatracking.link.LinkRefusedException;
 import io.github.pmtatracking.link.TrackingAction;
 import io.github.pmtatracking.link.TrackingLink;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpRequest;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -59,11 +61,15 @@ public final class TrackingRequestProcessor implements Processor {
         String userAgent = header(request, msg, "User-Agent");
         String realIp = header(request, msg, "X-Real-IP");
         String forwardedFor = header(request, msg, "X-Forwarded-For");
-        SocketAddress peer = msg.getHeader(NettyConstants.NETTY_REMOTE_ADDRESS, SocketAddress.class);
+        // read raw: a typed getHeader made Camel search its converters by reflection on every request
+        Object remote = msg.getHeader(NettyConstants.NETTY_REMOTE_ADDRESS);
+        SocketAddress peer = remote instanceof SocketAddress a ? a : null;
 
         Map<String, Object> headers = msg.getHeaders();
         headers.clear(); // the answer carries only what is set below, never the request's headers
-        msg.setBody(null);
+        // bodies are given as ByteBufs: anything else sends netty-http through Camel's converter
+        // search, which cost more than the rest of the request
+        msg.setBody(Unpooled.EMPTY_BUFFER);
         headers.put("Server", TrackingResponses.SERVER);
 
         boolean head = method.equals("HEAD");
@@ -101,7 +107,7 @@ public final class TrackingRequestProcessor implements Processor {
             headers.put(Exchange.HTTP_RESPONSE_CODE, 200);
             headers.put(Exchange.CONTENT_TYPE, "image/gif");
             headers.put("Cache-Control", TrackingResponses.NO_CACHE);
-            msg.setBody(TrackingResponses.TRANSPARENT_GIF);
+            msg.setBody(Unpooled.wrappedBuffer(TrackingResponses.TRANSPARENT_GIF));
         }
         if (head) {
             stats.head(); // scanners and link prefetchers: same headers, no event
@@ -124,7 +130,7 @@ public final class TrackingRequestProcessor implements Processor {
         Map<String, Object> headers = msg.getHeaders();
         headers.put(Exchange.HTTP_RESPONSE_CODE, status);
         headers.put(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
-        msg.setBody(text + "\n");
+        msg.setBody(Unpooled.copiedBuffer(text + "\n", StandardCharsets.UTF_8));
         if (LOG.isDebugEnabled()) {
             LOG.debug("Refused with {} ({}): {}", status, reason, text);
         }
@@ -171,7 +177,7 @@ public final class TrackingRequestProcessor implements Processor {
                 sb = new StringBuilder(target.length() + 16).append(target, 0, i);
             }
             int end = Character.isHighSurrogate(c) && i + 1 < target.length() ? i + 2 : i + 1;
-            for (byte b : target.substring(i, end).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            for (byte b : target.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
                 sb.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
                         .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
             }
