@@ -2,6 +2,8 @@ package io.github.pmtatracking.app;
 
 import io.github.pmtatracking.linktool.LinkTool;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -15,12 +17,32 @@ public final class PmtaTracking {
     }
 
     public static void main(String[] args) {
-        int code = run(args);
-        // logging is asynchronous: flush it before the process ends
+        // On SIGTERM the JVM runs its shutdown hooks and halts when they end. This one holds the
+        // JVM until run() has finished its cleanup (buffered events pushed, the embedded Redis
+        // stopped after its clients), then flushes the asynchronous log.
+        CountDownLatch finished = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                finished.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stopLogging();
+        }, "pmta-shutdown"));
+        int code;
+        try {
+            code = run(args);
+        } finally {
+            finished.countDown();
+        }
+        stopLogging();
+        System.exit(code);
+    }
+
+    private static void stopLogging() {
         if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
             logback.stop();
         }
-        System.exit(code);
     }
 
     /** Runs the command line and returns the exit code. */

@@ -51,7 +51,9 @@ public final class EmbeddedRedis implements AutoCloseable {
                 .setting("appendonly yes")
                 .setting("appendfsync everysec")
                 .setting("save \"\"")
-                .onShutdownForceStop(true);
+                // stopped by close(), after its clients have pushed what they hold; a hook of its own
+                // would kill it at the start of a shutdown
+                .onShutdownForceStop(false);
         if (password != null && password.length > 0) {
             builder.setting("requirepass " + new String(password));
         }
