@@ -7,6 +7,7 @@ import java.util.Optional;
 /** The programs of the original tool, runnable alone or, for the long-running ones, together. */
 public enum App {
     TRACKER("tracker", true, "tracker.yaml"),
+    FEEDER("feeder", true, "feeder.yaml"),
     ACCT_ETL("acct_etl", false, "acct-etl.yaml"),
     LINKTOOL("linktool", false, null);
 
@@ -54,6 +55,13 @@ public enum App {
                             "Proxies (IP or CIDR, comma-separated) whose X-Real-IP / X-Forwarded-For are believed")
                     .bool("log_events", true, "Log one line per open or click, as the original")
                     .integer("buffer_size", 100000, "Events held in memory while Redis is slow or down");
+            case FEEDER -> new GoFlagSet(command, "Takes the opens and clicks from the Redis queue and feeds them to the"
+                    + " SparkPost Ingest API\nRequires environment variable SPARKPOST_API_KEY_INGEST (without it, batches are"
+                    + " written to files) and optionally SPARKPOST_HOST_INGEST")
+                    .string("logfile", "", "File written with message logs")
+                    .integer("batch_max_bytes", 5 * 1024 * 1024, "A batch is sent before its NDJSON passes this size")
+                    .integer("batch_max_age", 30, "A batch is sent when its oldest event is this many seconds old")
+                    .string("id", "", "This feeder's name, unique among feeders sharing a Redis (default: the host name)");
             case ACCT_ETL -> new GoFlagSet(command,
                     "Extracts, transforms and loads PowerMTA's piped accounting records into Redis")
                     .string("infile", "", "Input file (omit to read from stdin)")

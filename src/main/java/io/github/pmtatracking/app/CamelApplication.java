@@ -49,6 +49,11 @@ final class CamelApplication {
                         resources.add(wiring);
                         wiring.bindTo(main);
                     }
+                    case FEEDER -> {
+                        FeederWiring wiring = new FeederWiring(settings, home);
+                        resources.add(wiring);
+                        wiring.bindTo(main);
+                    }
                     case ACCT_ETL -> {
                         AcctEtlWiring wiring = new AcctEtlWiring(settings);
                         resources.add(wiring);

@@ -1,0 +1,83 @@
+package io.github.pmtatracking.app;
+
+import io.github.pmtatracking.feeder.FeederStats;
+import io.github.pmtatracking.feeder.IngestApi;
+import io.github.pmtatracking.feeder.IngestBatches;
+import io.github.pmtatracking.feeder.ReliableQueue;
+import io.github.pmtatracking.redis.RedisAddress;
+import io.github.pmtatracking.redis.RedisConnector;
+import java.net.InetAddress;
+import java.time.Duration;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The beans of the feeder, built from the settings. */
+final class FeederWiring implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FeederWiring.class);
+    static final long DEFAULT_MAX_BYTES = 5L * 1024 * 1024;
+
+    private final RedisConnector redis;
+    private final IngestBatches batches;
+    private final IngestApi api;
+    private final FeederStats stats = new FeederStats();
+    private final String destination;
+    private final String outbox;
+    private final String pollMillis;
+    private final JmxRegistration jmx;
+
+    FeederWiring(Settings s, AppHome home) {
+        RedisAddress address = RedisAddress.parse(s.get("redis.url", RedisAddress.DEFAULT_URL));
+        this.redis = new RedisConnector(address, Duration.ofSeconds(10));
+        String id = s.get("feeder.id", "");
+        if (id.isEmpty()) {
+            id = hostname();
+        }
+        ReliableQueue queue = new ReliableQueue(redis, s.get("redis.queue_key", "trk_queue"), id,
+                s.get("redis.dead_letter_key", "trk_deadletter"));
+        this.batches = new IngestBatches(queue, s.get("redis.msgid_prefix", "msgID_"),
+                s.getLong("feeder.batch_max_bytes", DEFAULT_MAX_BYTES),
+                s.getLong("feeder.batch_max_age", 30),
+                s.getLong("feeder.retry_max_seconds", 300), id, stats);
+        this.api = new IngestApi(s.get("feeder.sparkpost_host", "SPARKPOST_HOST_INGEST", "api.sparkpost.com"),
+                s.get("feeder.api_key", "SPARKPOST_API_KEY_INGEST", ""));
+        this.outbox = home.resolve(s.get("feeder.outbox_dir", "data/ingest")).toString();
+        this.destination = s.get("feeder.destination", api.hasKey() ? "ingest-api" : "ingest-files");
+        this.pollMillis = Integer.toString(s.getInt("feeder.poll_ms", 1000));
+        this.jmx = JmxRegistration.register("io.github.pmtatracking:type=feeder,name=stats", stats);
+        if (destination.equals("ingest-api")) {
+            LOG.info("feeder '{}': events from Redis at {} to {}", id, address.display(), api.url());
+        } else if (destination.equals("ingest-files")) {
+            LOG.info("feeder '{}': no SPARKPOST_API_KEY_INGEST, so each batch is written as a gzipped NDJSON file under {}",
+                    id, outbox);
+        } else {
+            LOG.info("feeder '{}': events from Redis at {} to the route direct:{}", id, address.display(), destination);
+        }
+    }
+
+    void bindTo(Main main) {
+        main.bind("ingestBatches", batches);
+        main.bind("ingestApi", api);
+        main.bind("feederStats", stats);
+        main.addOverrideProperty("feeder.destination", destination);
+        main.addOverrideProperty("feeder.ingest_url", api.url());
+        main.addOverrideProperty("feeder.outbox_dir", outbox);
+        main.addOverrideProperty("feeder.poll_ms", pollMillis);
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "feeder";
+        }
+    }
+
+    @Override
+    public void close() {
+        batches.close();
+        redis.close();
+        jmx.close();
+    }
+}

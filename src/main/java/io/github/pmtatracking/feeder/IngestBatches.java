@@ -1,0 +1,417 @@
+package io.github.pmtatracking.feeder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.pmtatracking.feeder.SparkPostEvents.BadEntry;
+import io.github.pmtatracking.feeder.SparkPostEvents.QueuedEvent;
+import io.lettuce.core.RedisException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds Ingest batches from the queue and settles them. The events of a batch stay in this
+ * feeder's in-flight list until the destination took the batch: {@link #delivered} with a 2xx and
+ * a results id acknowledges it; a network error, 429 or 5xx keeps it for a retry with exponential
+ * backoff; any other 4xx moves it to the dead-letter list. Entries that are not events, or whose
+ * accounting record is broken, go to the dead-letter list on their own.
+ *
+ * <p>Single-threaded: called from the feeder route's timer only.
+ */
+public final class IngestBatches {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestBatches.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CLAIM_CHUNK = 4000; // Lua unpack() takes about 8000 values at most
+
+    /** One in-flight entry: its NDJSON line, or why it is dead-lettered. */
+    private record Claimed(String raw, byte[] line, String badReason, long timestamp) {
+    }
+
+    private final ReliableQueue queue;
+    private final String messagePrefix;
+    private final long maxBytes;
+    private final long maxAgeSeconds;
+    private final long maxBackoffMillis;
+    private final String feederId;
+    private final FeederStats stats;
+    private static final long LOCK_TTL_SECONDS = 15;
+
+    private final String lockToken = UUID.randomUUID().toString();
+    private final List<Claimed> claimed = new ArrayList<>(); // mirrors the in-flight list, in order
+    private boolean owner;
+    private boolean resync = true;
+    private boolean waitingLogged;
+    private boolean redisDownLogged;
+    private long claimedBytes;
+
+    private int batchSize; // entries of claimed that the batch being sent covers
+    private long batchRawBytes;
+    private long batchGzipBytes;
+    private long notBefore; // backoff: no attempt before this time (ms)
+    private long backoffMillis;
+
+    public IngestBatches(ReliableQueue queue, String messagePrefix, long maxBytes, long maxAgeSeconds,
+                         long maxBackoffSeconds, String feederId, FeederStats stats) {
+        this.queue = queue;
+        this.messagePrefix = messagePrefix;
+        this.maxBytes = maxBytes;
+        this.maxAgeSeconds = maxAgeSeconds;
+        this.maxBackoffMillis = maxBackoffSeconds * 1000;
+        this.feederId = feederId;
+        this.stats = stats;
+        stats.inflight = claimed::size;
+        stats.queueLength = queue::queued;
+    }
+
+    /** Reads the in-flight list afresh: at start, what a previous run left is sent again with the same event ids. */
+    private void resync() {
+        claimed.clear();
+        claimedBytes = 0;
+        batchSize = 0;
+        List<String> left = queue.inflight();
+        if (!left.isEmpty()) {
+            LOG.info("Sending again {} events left in flight ({})", left.size(), queue.inflightKey());
+            add(left);
+        }
+        resync = false;
+    }
+
+    /** This process owns the feeder id (one owner per in-flight list); renewed on every call. */
+    private boolean ownsFeederId() {
+        if (owner && queue.renew(lockToken, LOCK_TTL_SECONDS)) {
+            return true;
+        }
+        if (owner) {
+            LOG.error("Lost the ownership of feeder id '{}' (stalled over {} s?); stopping until it is back", feederId, LOCK_TTL_SECONDS);
+            owner = false;
+        }
+        owner = queue.lock(lockToken, LOCK_TTL_SECONDS);
+        if (owner) {
+            LOG.info("Feeder id '{}': in-flight events in {}", feederId, queue.inflightKey());
+            resync = true;
+            waitingLogged = false;
+        } else if (!waitingLogged) {
+            waitingLogged = true;
+            LOG.warn("Feeder id '{}' is held by another running feeder (or one stopped less than {} s ago); waiting."
+                    + " Give each feeder its own -id.", feederId, queue.lockTtl());
+        }
+        return owner;
+    }
+
+    /** Gives up the feeder id at a normal stop, so a restart need not wait for it to expire. */
+    public void close() {
+        try {
+            if (owner) {
+                queue.unlock(lockToken);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Could not release feeder id: {}", e.toString());
+        }
+    }
+
+    private void redisTrouble(RuntimeException e) {
+        resync = true; // after any Redis error, memory is rebuilt from the in-flight list
+        if (!redisDownLogged) {
+            redisDownLogged = true;
+            LOG.warn("Redis is unreachable ({}); events stay in Redis and the feeder retries", e.getMessage());
+        }
+    }
+
+    /**
+     * The next batch ready to go, gzipped NDJSON; null when there is none: nothing queued, the
+     * batch neither full nor old enough yet, or a retry waiting out its backoff.
+     */
+    public byte[] next() {
+        if (System.currentTimeMillis() < notBefore) {
+            return null;
+        }
+        try {
+            if (!ownsFeederId()) {
+                return null;
+            }
+            if (resync) {
+                resync();
+            }
+            byte[] batch = nextBatch();
+            if (redisDownLogged) {
+                redisDownLogged = false;
+                LOG.info("Redis answers again");
+            }
+            return batch;
+        } catch (RedisException e) {
+            redisTrouble(e);
+            return null;
+        }
+    }
+
+    private byte[] nextBatch() {
+        while (true) {
+            while (claimedBytes <= maxBytes) {
+                List<String> more = queue.claim(CLAIM_CHUNK);
+                if (more.isEmpty()) {
+                    break;
+                }
+                add(more);
+            }
+            if (claimed.isEmpty()) {
+                return null;
+            }
+            int k = 0;
+            long bytes = 0;
+            long oldest = Long.MAX_VALUE;
+            int lines = 0;
+            for (Claimed c : claimed) {
+                if (c.line() != null) {
+                    if (bytes + c.line().length > maxBytes && lines > 0) {
+                        break; // adding it would pass the limit: the batch is full
+                    }
+                    bytes += c.line().length;
+                    lines++;
+                    oldest = Math.min(oldest, c.timestamp());
+                }
+                k++;
+            }
+            if (lines == 0) {
+                settle(k, List.of(), "only dead-lettered entries");
+                continue;
+            }
+            boolean full = k < claimed.size();
+            boolean old = System.currentTimeMillis() / 1000 - oldest >= maxAgeSeconds;
+            if (!full && !old) {
+                return null;
+            }
+            batchSize = k;
+            batchRawBytes = bytes;
+            byte[] gz = gzip(k, bytes);
+            batchGzipBytes = gz.length;
+            return gz;
+        }
+    }
+
+    /** Events in the batch being sent. */
+    public int batchEvents() {
+        int n = 0;
+        for (int i = 0; i < batchSize; i++) {
+            if (claimed.get(i).line() != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The Ingest API's answer to the batch. Returns true when the batch is settled (sent or
+     * dead-lettered) and the next may follow at once.
+     */
+    public boolean delivered(int status, String body, String retryAfter) {
+        String resultsId = resultsId(body);
+        if (status >= 200 && status < 300 && !resultsId.isEmpty()) {
+            LOG.info("Uploaded {} bytes raw, {} bytes gzipped. SparkPost Ingest response: {}, results.id={} ({} events)",
+                    batchRawBytes, batchGzipBytes, status, resultsId, batchEvents());
+            acknowledge();
+            return true;
+        }
+        if (status == 429 || status >= 500 || (status >= 200 && status < 300)) {
+            String why = status < 300 ? status + " without results.id" : status + " " + abbreviate(body);
+            retryLater(why, retryAfterMillis(retryAfter));
+            return false;
+        }
+        String reason = "ingest API refused the batch: " + status + " " + abbreviate(body);
+        LOG.error("Uploaded {} bytes raw, {} bytes gzipped. SparkPost Ingest response: {}: {} events moved to the dead-letter list",
+                batchRawBytes, batchGzipBytes, status, batchEvents());
+        deadLetterBatch(reason, status);
+        return true;
+    }
+
+    /** The batch went to a destination without an answer to check (a file, a broker): it is settled. */
+    public boolean written() {
+        LOG.info("Wrote {} events, {} bytes raw, {} bytes gzipped", batchEvents(), batchRawBytes, batchGzipBytes);
+        acknowledge();
+        return true;
+    }
+
+    /** The destination failed (network error, timeout...): keep the batch and retry later. */
+    public boolean failed(Exception cause) {
+        retryLater(cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage(), 0);
+        return false;
+    }
+
+    private void acknowledge() {
+        int events = batchEvents();
+        try {
+            settle(batchSize, List.of(), null);
+        } catch (RedisException e) {
+            // delivered but not acknowledged: it stays in flight and goes again (same event ids)
+            redisTrouble(e);
+            retryLater("delivered, but Redis did not take the acknowledgement", 0);
+            return;
+        }
+        stats.batchesSent.increment();
+        stats.eventsDelivered.add(events);
+        backoffMillis = 0;
+    }
+
+    private void deadLetterBatch(String reason, int status) {
+        List<String> dead = new ArrayList<>();
+        for (int i = 0; i < batchSize; i++) {
+            Claimed c = claimed.get(i);
+            if (c.line() != null) {
+                dead.add(deadLetter(c.raw(), reason, status));
+            }
+        }
+        try {
+            settle(batchSize, dead, null);
+            stats.batchesDeadLettered.increment();
+        } catch (RedisException e) {
+            redisTrouble(e);
+            retryLater("Redis did not take the dead letters", 0);
+        }
+    }
+
+    /** Removes the first k entries from flight; dead-lettered ones and the extra entries go to the dead-letter list. */
+    private void settle(int k, List<String> extraDead, String why) {
+        List<String> dead = new ArrayList<>(extraDead);
+        for (int i = 0; i < k; i++) {
+            Claimed c = claimed.get(i);
+            if (c.line() == null) {
+                dead.add(deadLetter(c.raw(), c.badReason(), 0));
+            }
+        }
+        queue.acknowledge(k, dead);
+        stats.eventsDeadLettered.add(dead.size());
+        for (int i = 0; i < k; i++) {
+            Claimed c = claimed.get(i);
+            claimedBytes -= c.line() == null ? 0 : c.line().length;
+        }
+        claimed.subList(0, k).clear();
+        batchSize = 0;
+        if (why != null && LOG.isDebugEnabled()) {
+            LOG.debug("Settled {} entries: {}", k, why);
+        }
+    }
+
+    private void retryLater(String why, long requestedMillis) {
+        backoffMillis = backoffMillis == 0 ? 1000 : Math.min(maxBackoffMillis, backoffMillis * 2);
+        long wait = Math.max(backoffMillis, Math.min(requestedMillis, maxBackoffMillis));
+        notBefore = System.currentTimeMillis() + wait;
+        stats.batchesRetried.increment();
+        LOG.warn("Batch of {} events not delivered ({}); kept in flight, retrying in {} s", batchEvents(), why, wait / 1000.0);
+        batchSize = 0;
+    }
+
+    /** Parses and enriches newly claimed entries, one MGET for their accounting records. */
+    private void add(List<String> raws) {
+        List<QueuedEvent> events = new ArrayList<>(raws.size());
+        List<String> bad = new ArrayList<>(raws.size());
+        List<String> ids = new ArrayList<>();
+        for (String raw : raws) {
+            try {
+                QueuedEvent e = SparkPostEvents.parse(raw);
+                events.add(e);
+                bad.add(null);
+                ids.add(e.messageId());
+            } catch (BadEntry b) {
+                events.add(null);
+                bad.add(b.getMessage());
+            }
+        }
+        Map<String, String> acct = new LinkedHashMap<>();
+        if (!ids.isEmpty()) {
+            List<String> distinct = ids.stream().distinct().toList();
+            List<String> values = queue.accounting(messagePrefix, distinct);
+            for (int i = 0; i < distinct.size(); i++) {
+                acct.put(distinct.get(i), values.get(i));
+            }
+        }
+        for (int i = 0; i < raws.size(); i++) {
+            QueuedEvent e = events.get(i);
+            if (e == null) {
+                LOG.warn("Queue entry moved to the dead-letter list: {}", bad.get(i));
+                claimed.add(new Claimed(raws.get(i), null, bad.get(i), 0));
+                continue;
+            }
+            try {
+                byte[] line = SparkPostEvents.ndjson(e, SparkPostEvents.accounting(acct.get(e.messageId())));
+                claimed.add(new Claimed(e.raw(), line, null, e.timestamp()));
+                claimedBytes += line.length;
+            } catch (BadEntry b) {
+                String reason = b.getMessage() + " (" + messagePrefix + e.messageId() + ")";
+                LOG.warn("Event moved to the dead-letter list: {}", reason);
+                claimed.add(new Claimed(e.raw(), null, reason, 0));
+            }
+        }
+    }
+
+    private byte[] gzip(int k, long rawBytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE, rawBytes / 8 + 1024));
+        try (GZIPOutputStream gz = new GZIPOutputStream(out, 64 * 1024) {
+            {
+                def.setLevel(Deflater.BEST_SPEED); // NDJSON compresses well even at level 1, at a third of the CPU
+            }
+        }) {
+            for (int i = 0; i < k; i++) {
+                byte[] line = claimed.get(i).line();
+                if (line != null) {
+                    gz.write(line);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private String deadLetter(String raw, String reason, int status) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("reason", reason);
+        if (status > 0) {
+            n.put("status", status);
+        }
+        n.put("feeder", feederId);
+        n.put("time", Instant.now().toString());
+        n.put("entry", raw);
+        return n.toString();
+    }
+
+    private static String resultsId(String body) {
+        if (body == null || body.isEmpty()) {
+            return "";
+        }
+        try {
+            return JSON.readTree(body).path("results").path("id").asText("");
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static long retryAfterMillis(String retryAfter) {
+        if (retryAfter == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(retryAfter.trim()) * 1000;
+        } catch (NumberFormatException e) {
+            return 0; // an HTTP date: the backoff is good enough
+        }
+    }
+
+    private static String abbreviate(String s) {
+        if (s == null) {
+            return "";
+        }
+        String one = s.replaceAll("\\s+", " ").trim();
+        return one.length() <= 200 ? one : one.substring(0, 200) + "...";
+    }
+}

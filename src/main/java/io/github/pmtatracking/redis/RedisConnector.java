@@ -1,0 +1,51 @@
+package io.github.pmtatracking.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+
+/**
+ * A Lettuce connection made on first use, so a service can start while Redis is down. Commands
+ * fail fast while Redis is away (the caller keeps its work and retries) and time out rather than
+ * hang.
+ */
+public final class RedisConnector implements AutoCloseable {
+
+    private final RedisClient client;
+    private volatile StatefulRedisConnection<String, String> connection;
+
+    public RedisConnector(RedisAddress address, Duration commandTimeout) {
+        this.client = RedisClient.create(address.uri());
+        this.client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                .build());
+    }
+
+    /** Synchronous commands; connects first if needed (throws a RedisException when Redis is down). */
+    public RedisCommands<String, String> sync() {
+        StatefulRedisConnection<String, String> c = connection;
+        if (c == null) {
+            synchronized (this) {
+                c = connection;
+                if (c == null) {
+                    c = client.connect();
+                    connection = c;
+                }
+            }
+        }
+        return c.sync();
+    }
+
+    @Override
+    public void close() {
+        if (connection != null) {
+            connection.close();
+        }
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+    }
+}
