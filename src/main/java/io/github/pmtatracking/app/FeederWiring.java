@@ -39,7 +39,7 @@ final class FeederWiring implements AutoCloseable {
         this.batches = new IngestBatches(queue, s.get("redis.msgid_prefix", "msgID_"),
                 s.getLong("feeder.batch_max_bytes", DEFAULT_MAX_BYTES),
                 s.getLong("feeder.batch_max_age", 30),
-                s.getLong("feeder.retry_max_seconds", 300), id, stats);
+                s.getLong("feeder.retry_max_seconds", 300), id, s.getLong("feeder.owner_ttl_seconds", 15), stats);
         this.api = new IngestApi(s.get("feeder.sparkpost_host", "SPARKPOST_HOST_INGEST", "api.sparkpost.com"),
                 s.get("feeder.api_key", "SPARKPOST_API_KEY_INGEST", ""));
         this.outbox = home.resolve(s.get("feeder.outbox_dir", "data/ingest")).toString();

@@ -46,8 +46,7 @@ public final class IngestBatches {
     private final long maxBackoffMillis;
     private final String feederId;
     private final FeederStats stats;
-    private static final long LOCK_TTL_SECONDS = 15;
-
+    private final long ownerTtlSeconds;
     private final String lockToken = UUID.randomUUID().toString();
     private final List<Claimed> claimed = new ArrayList<>(); // mirrors the in-flight list, in order
     private boolean owner;
@@ -63,7 +62,8 @@ public final class IngestBatches {
     private long backoffMillis;
 
     public IngestBatches(ReliableQueue queue, String messagePrefix, long maxBytes, long maxAgeSeconds,
-                         long maxBackoffSeconds, String feederId, FeederStats stats) {
+                         long maxBackoffSeconds, String feederId, long ownerTtlSeconds, FeederStats stats) {
+        this.ownerTtlSeconds = ownerTtlSeconds;
         this.queue = queue;
         this.messagePrefix = messagePrefix;
         this.maxBytes = maxBytes;
@@ -90,14 +90,14 @@ public final class IngestBatches {
 
     /** This process owns the feeder id (one owner per in-flight list); renewed on every call. */
     private boolean ownsFeederId() {
-        if (owner && queue.renew(lockToken, LOCK_TTL_SECONDS)) {
+        if (owner && queue.renew(lockToken, ownerTtlSeconds)) {
             return true;
         }
         if (owner) {
-            LOG.error("Lost the ownership of feeder id '{}' (stalled over {} s?); stopping until it is back", feederId, LOCK_TTL_SECONDS);
+            LOG.error("Lost the ownership of feeder id '{}' (stalled over {} s?); stopping until it is back", feederId, ownerTtlSeconds);
             owner = false;
         }
-        owner = queue.lock(lockToken, LOCK_TTL_SECONDS);
+        owner = queue.lock(lockToken, ownerTtlSeconds);
         if (owner) {
             LOG.info("Feeder id '{}': in-flight events in {}", feederId, queue.inflightKey());
             resync = true;

@@ -26,8 +26,14 @@ public final class AppProcess implements AutoCloseable {
     }
 
     public static AppProcess start(Map<String, String> env, String... args) throws IOException {
+        return start(env, List.of(), args);
+    }
+
+    /** With extra JVM options (a trust store, say). */
+    public static AppProcess start(Map<String, String> env, List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("-Dpmta.home=" + new File(".").getAbsolutePath());
@@ -85,6 +91,18 @@ public final class AppProcess implements AutoCloseable {
         } catch (IOException e) {
             return "(no output: " + e + ")";
         }
+    }
+
+    /** kill -9: no shutdown hook runs. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM and wait: the normal stop. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        return waitFor(30);
     }
 
     @Override
