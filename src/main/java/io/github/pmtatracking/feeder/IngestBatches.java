@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -327,12 +327,17 @@ public final class IngestBatches {
                 bad.add(b.getMessage());
             }
         }
-        Map<String, String> acct = new LinkedHashMap<>();
+        // one MGET for the chunk; each accounting record parsed once, as a message's events share it
+        Map<String, Object> acct = new HashMap<>();
         if (!ids.isEmpty()) {
             List<String> distinct = ids.stream().distinct().toList();
             List<String> values = queue.accounting(messagePrefix, distinct);
             for (int i = 0; i < distinct.size(); i++) {
-                acct.put(distinct.get(i), values.get(i));
+                try {
+                    acct.put(distinct.get(i), SparkPostEvents.accounting(values.get(i)));
+                } catch (BadEntry b) {
+                    acct.put(distinct.get(i), b.getMessage());
+                }
             }
         }
         for (int i = 0; i < raws.size(); i++) {
@@ -342,15 +347,16 @@ public final class IngestBatches {
                 claimed.add(new Claimed(raws.get(i), null, bad.get(i), 0));
                 continue;
             }
-            try {
-                byte[] line = SparkPostEvents.ndjson(e, SparkPostEvents.accounting(acct.get(e.messageId())));
-                claimed.add(new Claimed(e.raw(), line, null, e.timestamp()));
-                claimedBytes += line.length;
-            } catch (BadEntry b) {
-                String reason = b.getMessage() + " (" + messagePrefix + e.messageId() + ")";
+            Object a = acct.get(e.messageId());
+            if (a instanceof String problem) {
+                String reason = problem + " (" + messagePrefix + e.messageId() + ")";
                 LOG.warn("Event moved to the dead-letter list: {}", reason);
                 claimed.add(new Claimed(e.raw(), null, reason, 0));
+                continue;
             }
+            byte[] line = SparkPostEvents.ndjson(e, (SparkPostEvents.Accounting) a);
+            claimed.add(new Claimed(e.raw(), line, null, e.timestamp()));
+            claimedBytes += line.length;
         }
     }
 
