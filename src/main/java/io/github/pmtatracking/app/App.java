@@ -8,6 +8,7 @@ import java.util.Optional;
 public enum App {
     TRACKER("tracker", true, "tracker.yaml"),
     FEEDER("feeder", true, "feeder.yaml"),
+    WRAPPER("wrapper", true, "wrapper.yaml"),
     ACCT_ETL("acct_etl", false, "acct-etl.yaml"),
     LINKTOOL("linktool", false, null);
 
@@ -62,6 +63,17 @@ public enum App {
                     .integer("batch_max_bytes", 5 * 1024 * 1024, "A batch is sent before its NDJSON passes this size")
                     .integer("batch_max_age", 30, "A batch is sent when its oldest event is this many seconds old")
                     .string("id", "", "This feeder's name, unique among feeders sharing a Redis (default: the host name)");
+            case WRAPPER -> new GoFlagSet(command, "SMTP proxy that adds engagement information to email")
+                    .string("certfile", "", "Certificate file for this server")
+                    .string("downstream_debug", "", "File to write downstream server SMTP conversation for debugging")
+                    .string("in_hostport", "localhost:587", "Port number to serve incoming SMTP requests")
+                    .bool("insecure_skip_verify", false, "Skip check of peer cert on upstream side")
+                    .string("logfile", "", "File written with message logs")
+                    .string("out_hostport", "",
+                            "host:port for onward routing of SMTP requests (empty: an outbox that saves .eml files)")
+                    .string("privkeyfile", "", "Private key file for this server")
+                    .string("upstream_data_debug", "", "File to write upstream DATA for debugging")
+                    .bool("verbose", false, "print out lots of messages");
             case ACCT_ETL -> new GoFlagSet(command,
                     "Extracts, transforms and loads PowerMTA's piped accounting records into Redis")
                     .string("infile", "", "Input file (omit to read from stdin)")

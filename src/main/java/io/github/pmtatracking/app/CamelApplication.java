@@ -54,6 +54,11 @@ final class CamelApplication {
                         resources.add(wiring);
                         wiring.bindTo(main);
                     }
+                    case WRAPPER -> {
+                        WrapperWiring wiring = new WrapperWiring(settings, home);
+                        resources.add(wiring);
+                        wiring.bindTo(main);
+                    }
                     case ACCT_ETL -> {
                         AcctEtlWiring wiring = new AcctEtlWiring(settings);
                         resources.add(wiring);

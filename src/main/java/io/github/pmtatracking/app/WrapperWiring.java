@@ -1,0 +1,91 @@
+package io.github.pmtatracking.app;
+
+import io.github.pmtatracking.wrapper.DebugFile;
+import io.github.pmtatracking.wrapper.OutboxServer;
+import io.github.pmtatracking.wrapper.SmtpProxyComponent;
+import io.github.pmtatracking.wrapper.SmtpProxyConfiguration;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The SMTP proxy's configuration and the quick start's outbox, built from the settings. */
+final class WrapperWiring implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WrapperWiring.class);
+
+    private final SmtpProxyConfiguration config = new SmtpProxyConfiguration();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    WrapperWiring(Settings s, AppHome home) throws IOException {
+        HostPort in = HostPort.parse(s.get("wrapper.in_hostport", "localhost:587"), "-in_hostport");
+        config.listen(in.host(), in.port());
+        String out = s.get("wrapper.out_hostport", "");
+        if (out.isEmpty()) {
+            OutboxServer outbox = new OutboxServer(home.resolve(s.get("wrapper.outbox_dir", "data/outbox")));
+            resources.add(outbox);
+            config.upstream("127.0.0.1", outbox.port());
+        } else {
+            HostPort up = HostPort.parse(out, "-out_hostport");
+            config.upstream(up.host().equals("0.0.0.0") ? "127.0.0.1" : up.host(), up.port());
+        }
+        String cert = s.get("wrapper.certfile", "");
+        String key = s.get("wrapper.privkeyfile", "");
+        if (cert.isEmpty() != key.isEmpty()) {
+            throw new IllegalArgumentException("wrapper: -certfile and -privkeyfile go together");
+        }
+        if (!cert.isEmpty()) {
+            config.serverTls(SslContextBuilder.forServer(new File(cert), new File(key)).build());
+            LOG.info("Gathered certificate {} and key {}", cert, key);
+        }
+        boolean insecure = s.getBoolean("wrapper.insecure_skip_verify", false);
+        SslContextBuilder client = SslContextBuilder.forClient();
+        if (insecure) {
+            client.trustManager(InsecureTrustManagerFactory.INSTANCE);
+        }
+        config.upstreamTls(client.build(), s.getBoolean("wrapper.upstream_starttls", true)
+                ? SmtpProxyConfiguration.UpstreamTls.OPPORTUNISTIC : SmtpProxyConfiguration.UpstreamTls.OFF);
+        config.maxMessageSize(s.getLong("wrapper.max_message_size", 50L * 1024 * 1024));
+        config.timeouts(s.getInt("wrapper.idle_timeout_seconds", 300), s.getInt("wrapper.reply_timeout_seconds", 300),
+                s.getInt("wrapper.data_timeout_seconds", 600));
+        config.maxConnections(s.getInt("wrapper.max_connections", 500));
+        config.verbose(s.getBoolean("wrapper.verbose", false));
+        config.debugFiles(debugFile(s.get("wrapper.downstream_debug", "")), debugFile(s.get("wrapper.upstream_data_debug", "")));
+        LOG.info("Incoming host:port set to {}", config.listenAddress());
+        LOG.info("Outgoing host:port set to {}", config.upstreamAddress());
+        LOG.info("insecure_skip_verify (Skip check of peer cert on upstream side): {}", insecure);
+        LOG.info("Verbose SMTP conversation logging: {}", s.getBoolean("wrapper.verbose", false));
+    }
+
+    private DebugFile debugFile(String path) throws IOException {
+        if (path.isEmpty()) {
+            return null;
+        }
+        DebugFile f = new DebugFile(Path.of(path));
+        resources.add(f);
+        LOG.info("Proxy writing to debug file {}", path);
+        return f;
+    }
+
+    void bindTo(Main main) {
+        main.bind("smtp-proxy", new SmtpProxyComponent(config));
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.debug("closing {}: {}", r, e.toString());
+            }
+        }
+    }
+}

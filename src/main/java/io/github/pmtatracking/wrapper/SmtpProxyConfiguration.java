@@ -1,0 +1,93 @@
+package io.github.pmtatracking.wrapper;
+
+import io.netty.handler.ssl.SslContext;
+
+/** Everything the SMTP proxy needs to know; built once by the wrapper's wiring. */
+public final class SmtpProxyConfiguration {
+
+    /** Whether the upstream leg is upgraded with STARTTLS when the upstream offers it. */
+    public enum UpstreamTls { OPPORTUNISTIC, OFF }
+
+    String listenHost = "127.0.0.1";
+    int listenPort = 587;
+    String upstreamHost = "127.0.0.1";
+    int upstreamPort = 25;
+    SslContext serverTls;
+    SslContext upstreamTlsContext;
+    UpstreamTls upstreamTls = UpstreamTls.OPPORTUNISTIC;
+    long maxMessageSize = 50L * 1024 * 1024;
+    int idleTimeoutSeconds = 300;
+    int replyTimeoutSeconds = 300;
+    int dataTimeoutSeconds = 600;
+    int connectTimeoutSeconds = 30;
+    int maxConnections = 500;
+    boolean verbose;
+    DebugFile downstreamDebug;
+    DebugFile upstreamDataDebug;
+
+    public SmtpProxyConfiguration listen(String host, int port) {
+        this.listenHost = host;
+        this.listenPort = port;
+        return this;
+    }
+
+    public SmtpProxyConfiguration upstream(String host, int port) {
+        this.upstreamHost = host;
+        this.upstreamPort = port;
+        return this;
+    }
+
+    /** The certificate offered to clients with STARTTLS; null offers none. */
+    public SmtpProxyConfiguration serverTls(SslContext serverTls) {
+        this.serverTls = serverTls;
+        return this;
+    }
+
+    /** The client TLS context for the upstream leg (certificate checks on or off). */
+    public SmtpProxyConfiguration upstreamTls(SslContext context, UpstreamTls policy) {
+        this.upstreamTlsContext = context;
+        this.upstreamTls = policy;
+        return this;
+    }
+
+    /** Largest message accepted, in bytes; 0 for no limit. */
+    public SmtpProxyConfiguration maxMessageSize(long bytes) {
+        this.maxMessageSize = bytes;
+        return this;
+    }
+
+    public SmtpProxyConfiguration timeouts(int idleSeconds, int replySeconds, int dataSeconds) {
+        this.idleTimeoutSeconds = idleSeconds;
+        this.replyTimeoutSeconds = replySeconds;
+        this.dataTimeoutSeconds = dataSeconds;
+        return this;
+    }
+
+    public SmtpProxyConfiguration maxConnections(int max) {
+        this.maxConnections = max;
+        return this;
+    }
+
+    public SmtpProxyConfiguration verbose(boolean verbose) {
+        this.verbose = verbose;
+        return this;
+    }
+
+    public SmtpProxyConfiguration debugFiles(DebugFile downstream, DebugFile upstreamData) {
+        this.downstreamDebug = downstream;
+        this.upstreamDataDebug = upstreamData;
+        return this;
+    }
+
+    public String listenAddress() {
+        return listenHost + ":" + listenPort;
+    }
+
+    public String upstreamAddress() {
+        return upstreamHost + ":" + upstreamPort;
+    }
+
+    public boolean offersStartTls() {
+        return serverTls != null;
+    }
+}

@@ -1,0 +1,187 @@
+package io.github.pmtatracking.wrapper;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.smtp.SmtpResponse;
+import io.netty.handler.codec.smtp.SmtpResponseDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The proxy's connection to the upstream MTA: lines out, replies back in order (Netty's
+ * client-side {@link SmtpResponseDecoder} assembles multi-line replies), each awaited with a
+ * timeout. STARTTLS puts an {@link SslHandler} first in the pipeline.
+ */
+final class UpstreamClient {
+
+    private final Channel channel;
+    private final String host;
+    private final int port;
+    private final ArrayDeque<CompletableFuture<SmtpReply>> waiting = new ArrayDeque<>();
+    private volatile boolean tls;
+
+    private UpstreamClient(Channel channel, String host, int port) {
+        this.channel = channel;
+        this.host = host;
+        this.port = port;
+    }
+
+    /** Connects; the future completes with the client once the greeting arrived. */
+    static CompletableFuture<Connected> connect(EventLoopGroup group, String host, int port, int connectTimeoutMillis,
+                                               long replyTimeoutMillis) {
+        CompletableFuture<Connected> result = new CompletableFuture<>();
+        UpstreamClient[] holder = new UpstreamClient[1];
+        Bootstrap b = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("replies", new SmtpResponseDecoder(16 * 1024));
+                        ch.pipeline().addLast("handler", new SimpleChannelInboundHandler<SmtpResponse>() {
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, SmtpResponse msg) {
+                                holder[0].replied(SmtpReply.from(msg));
+                            }
+
+                            @Override
+                            public void channelInactive(ChannelHandlerContext ctx) {
+                                holder[0].failAll(new java.io.IOException("upstream closed the connection"));
+                            }
+
+                            @Override
+                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                holder[0].failAll(cause);
+                                ctx.close();
+                            }
+                        });
+                    }
+                });
+        ChannelFuture f = b.connect(host, port);
+        holder[0] = new UpstreamClient(f.channel(), host, port);
+        CompletableFuture<SmtpReply> greeting = holder[0].expect(replyTimeoutMillis);
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                holder[0].failAll(done.cause());
+            }
+        });
+        greeting.whenComplete((reply, err) -> {
+            if (err != null) {
+                result.completeExceptionally(err);
+            } else {
+                result.complete(new Connected(holder[0], reply));
+            }
+        });
+        return result;
+    }
+
+    /** A connected upstream and its greeting. */
+    record Connected(UpstreamClient client, SmtpReply greeting) {
+    }
+
+    /** Sends a line (CRLF added) and returns its reply. */
+    CompletableFuture<SmtpReply> send(String line, long timeoutMillis) {
+        CompletableFuture<SmtpReply> reply = expect(timeoutMillis);
+        channel.writeAndFlush(Unpooled.copiedBuffer(line + "\r\n", StandardCharsets.UTF_8));
+        return reply;
+    }
+
+    /** Sends the message bytes (already dot-stuffed and ended by the dot line) and returns the final reply. */
+    CompletableFuture<SmtpReply> sendData(ByteBuf wire, long timeoutMillis) {
+        CompletableFuture<SmtpReply> reply = expect(timeoutMillis);
+        channel.writeAndFlush(wire);
+        return reply;
+    }
+
+    /** Upgrades the connection after the upstream's 220 to STARTTLS. */
+    CompletableFuture<Void> startTls(SslContext ssl) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        channel.eventLoop().execute(() -> {
+            SslHandler handler = ssl.newHandler(channel.alloc(), host, port);
+            channel.pipeline().addFirst("tls", handler);
+            handler.handshakeFuture().addListener(f -> {
+                if (f.isSuccess()) {
+                    tls = true;
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(f.cause());
+                }
+            });
+        });
+        return done;
+    }
+
+    boolean tls() {
+        return tls;
+    }
+
+    String address() {
+        return host + ":" + port;
+    }
+
+    void close() {
+        channel.close();
+    }
+
+    /** Sends QUIT without waiting for much, then closes. */
+    void quit() {
+        if (channel.isActive()) {
+            send("QUIT", 5000).whenComplete((r, e) -> channel.close());
+        }
+    }
+
+    private CompletableFuture<SmtpReply> expect(long timeoutMillis) {
+        CompletableFuture<SmtpReply> reply = new CompletableFuture<>();
+        synchronized (waiting) {
+            waiting.add(reply);
+        }
+        ScheduledFuture<?> timer = channel.eventLoop().schedule(() -> {
+            if (reply.completeExceptionally(new TimeoutException("no reply from upstream within " + timeoutMillis + " ms"))) {
+                channel.close();
+            }
+        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        reply.whenComplete((r, e) -> timer.cancel(false));
+        return reply;
+    }
+
+    private void replied(SmtpReply reply) {
+        CompletableFuture<SmtpReply> next;
+        synchronized (waiting) {
+            next = waiting.poll();
+        }
+        if (next != null) {
+            next.complete(reply);
+        }
+    }
+
+    private void failAll(Throwable cause) {
+        while (true) {
+            CompletableFuture<SmtpReply> next;
+            synchronized (waiting) {
+                next = waiting.poll();
+            }
+            if (next == null) {
+                return;
+            }
+            next.completeExceptionally(cause);
+        }
+    }
+}
