@@ -49,6 +49,8 @@ final class WrapperWiring implements AutoCloseable {
         SslContextBuilder client = SslContextBuilder.forClient();
         if (insecure) {
             client.trustManager(InsecureTrustManagerFactory.INSTANCE);
+        } else {
+            client.endpointIdentificationAlgorithm("HTTPS"); // the certificate must name the upstream host
         }
         config.upstreamTls(client.build(), s.getBoolean("wrapper.upstream_starttls", true)
                 ? SmtpProxyConfiguration.UpstreamTls.OPPORTUNISTIC : SmtpProxyConfiguration.UpstreamTls.OFF);

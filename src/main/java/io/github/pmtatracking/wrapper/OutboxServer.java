@@ -38,6 +38,7 @@ public final class OutboxServer implements AutoCloseable {
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .hostName("outbox.localhost")
                 .softwareName("pmta-tracking outbox")
+                .insertReceivedHeaders(false) // the .eml shows exactly what the proxy sent
                 .messageHandlerFactory(this::handler)
                 .build();
         server.start();

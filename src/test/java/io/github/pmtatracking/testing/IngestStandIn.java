@@ -7,12 +7,8 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,8 +19,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 
 /**
  * A local HTTPS stand-in for the SparkPost Ingest API. It records each request (method, path,
@@ -47,65 +41,32 @@ public final class IngestStandIn implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String PASSWORD = "changeit";
 
     private final HttpsServer server;
-    private final Path trustStore;
+    private final TestTls tls;
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
     private final ConcurrentLinkedQueue<Integer> script = new ConcurrentLinkedQueue<>();
     private volatile CountDownLatch hold; // when set, answers wait for it
 
-    private IngestStandIn(HttpsServer server, Path trustStore) {
+    private IngestStandIn(HttpsServer server, TestTls tls) {
         this.server = server;
-        this.trustStore = trustStore;
+        this.tls = tls;
     }
 
     public static IngestStandIn start(int port) throws Exception {
-        Path dir = Files.createTempDirectory("ingest-tls");
-        Path keyStore = dir.resolve("server.p12");
-        Path cert = dir.resolve("server.crt");
-        Path trust = dir.resolve("trust.p12");
-        keytool("-genkeypair", "-alias", "ingest", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "30", "-storetype", "PKCS12",
-                "-keystore", keyStore.toString(), "-storepass", PASSWORD);
-        keytool("-exportcert", "-alias", "ingest", "-keystore", keyStore.toString(), "-storepass", PASSWORD,
-                "-rfc", "-file", cert.toString());
-        keytool("-importcert", "-noprompt", "-alias", "ingest", "-file", cert.toString(), "-storetype", "PKCS12",
-                "-keystore", trust.toString(), "-storepass", PASSWORD);
-
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keyStore)) {
-            ks.load(in, PASSWORD.toCharArray());
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, PASSWORD.toCharArray());
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(kmf.getKeyManagers(), null, null);
-
+        TestTls tls = TestTls.create();
         HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-        server.setHttpsConfigurator(new HttpsConfigurator(ssl));
+        server.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
         server.setExecutor(Executors.newFixedThreadPool(4));
-        IngestStandIn standIn = new IngestStandIn(server, trust);
+        IngestStandIn standIn = new IngestStandIn(server, tls);
         server.createContext("/", standIn::handle);
         server.start();
         return standIn;
     }
 
-    private static void keytool(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("keytool failed: " + out);
-        }
-    }
-
     /** JVM options that make a feeder process trust this server (the JVM's standard trust store options). */
     public List<String> trustStoreOptions() {
-        return List.of("-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStorePassword=" + PASSWORD,
-                "-Djavax.net.ssl.trustStoreType=PKCS12");
+        return tls.trustStoreOptions();
     }
 
     public String url() {
