@@ -121,7 +121,9 @@ class WrapperProxyTest {
         assertEquals(1, got.size());
         assertEquals("sender@example.com", got.get(0).from());
         assertEquals(List.of("bob@example.com"), got.get(0).recipients());
-        String expected = sent.toString().endsWith("\r\n") ? sent.toString() : sent + "\r\n"; // SMTP ends the last line
+        // Jakarta Mail writes CRLF on the wire and ends the last line, as SMTP requires
+        String wire = sent.toString().replaceAll("(?<!\r)\n", "\r\n");
+        String expected = wire.endsWith("\r\n") ? wire : wire + "\r\n";
         assertEquals(expected, got.get(0).text(), "the message arrives byte for byte as sent, dots and all");
     }
 
