@@ -14,28 +14,40 @@ final class DotStuffing {
     }
 
     static ByteBuf toWire(byte[] message) {
-        ByteBuf out = Unpooled.buffer(message.length + message.length / 50 + 8);
-        boolean lineStart = true;
-        for (int i = 0; i < message.length; i++) {
-            byte b = message[i];
-            if (b == '\r' || b == '\n') {
-                if (b == '\r' && i + 1 < message.length && message[i + 1] == '\n') {
-                    i++;
-                }
-                out.writeByte('\r').writeByte('\n');
-                lineStart = true;
-                continue;
+        int n = message.length;
+        byte[] out = new byte[n + n / 16 + 16];
+        int o = 0;
+        int i = 0;
+        while (i < n) {
+            // at the start of a line
+            if (o + 3 > out.length) {
+                out = java.util.Arrays.copyOf(out, out.length * 2);
             }
-            if (lineStart && b == '.') {
-                out.writeByte('.');
+            if (message[i] == '.') {
+                out[o++] = '.';
             }
-            out.writeByte(b);
-            lineStart = false;
+            int j = i;
+            while (j < n && message[j] != '\r' && message[j] != '\n') {
+                j++;
+            }
+            if (o + (j - i) + 5 > out.length) {
+                out = java.util.Arrays.copyOf(out, Math.max(out.length * 2, o + (j - i) + 5));
+            }
+            System.arraycopy(message, i, out, o, j - i); // the line in one piece
+            o += j - i;
+            out[o++] = '\r';
+            out[o++] = '\n';
+            if (j < n && message[j] == '\r' && j + 1 < n && message[j + 1] == '\n') {
+                j++;
+            }
+            i = j + 1;
         }
-        if (!lineStart) {
-            out.writeByte('\r').writeByte('\n');
+        if (o + 3 > out.length) {
+            out = java.util.Arrays.copyOf(out, o + 3);
         }
-        out.writeByte('.').writeByte('\r').writeByte('\n');
-        return out;
+        out[o++] = '.';
+        out[o++] = '\r';
+        out[o++] = '\n';
+        return Unpooled.wrappedBuffer(out, 0, o);
     }
 }

@@ -1,6 +1,8 @@
 package io.github.pmtatracking.wrapper;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.io.ByteArrayOutputStream;
@@ -40,7 +42,7 @@ final class SmtpServerDecoder extends ByteToMessageDecoder {
     private boolean dataMode;
     private boolean discardingLine;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-    private ByteArrayOutputStream message;
+    private ByteBuf message;
     private long size;
     private boolean oversize;
 
@@ -51,7 +53,7 @@ final class SmtpServerDecoder extends ByteToMessageDecoder {
     /** Switches to reading a message; called when the proxy has answered DATA with 354. */
     void startData() {
         dataMode = true;
-        message = new ByteArrayOutputStream(16 * 1024);
+        message = Unpooled.buffer(64 * 1024);
         size = 0;
         oversize = false;
         line.reset();
@@ -109,76 +111,104 @@ final class SmtpServerDecoder extends ByteToMessageDecoder {
         while (in.isReadable()) {
             int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
             if (lf < 0) {
-                // move what came into the line, but a possible CR of a CRLF split across reads
-                appendToLine(in, in.readableBytes() - 1);
-                if (line.size() > Math.max(MAX_DATA_LINE, maxMessageSize)) {
-                    size += line.size(); // a line without end beyond any limit: the message is refused as too big
-                    oversize = true;
-                    message.reset();
-                    line.reset();
+                if (in.readableBytes() > Math.max(MAX_DATA_LINE, maxMessageSize)) {
+                    // a line without end beyond any limit: the message is refused as too big
+                    size += in.readableBytes() - 1;
+                    overflow();
+                    in.skipBytes(in.readableBytes() - 1);
                 }
-                return false;
+                return false; // wait for the rest of the line
             }
-            boolean crlf = lf > in.readerIndex() && in.getByte(lf - 1) == '\r';
-            appendToLine(in, lf - in.readerIndex() - (crlf ? 1 : 0));
+            int start = in.readerIndex();
+            boolean crlf = lf > start && in.getByte(lf - 1) == '\r';
+            int end = crlf ? lf - 1 : lf;
             in.readerIndex(lf + 1);
             if (!crlf) {
-                line.write('\n'); // a bare LF: part of the line, normalised below
+                // a bare LF: part of the logical line, normalised to CRLF when the line is kept
+                appendToLine(in, start, end - start);
+                line.write('\n');
                 continue;
             }
-            byte[] l = line.toByteArray();
-            line.reset();
-            if (l.length == 1 && l[0] == '.') {
+            if (line.size() > 0) {
+                appendToLine(in, start, end - start);
+                byte[] l = line.toByteArray();
+                line.reset();
+                keepSlow(l, l.length > 0 && l[0] == '.' ? 1 : 0);
+                continue;
+            }
+            int len = end - start;
+            if (len == 1 && in.getByte(start) == '.') {
                 dataMode = false;
-                out.add(new Message(oversize ? new byte[0] : message.toByteArray(), size, oversize));
+                byte[] content = oversize ? new byte[0] : ByteBufUtil.getBytes(message);
+                message.release();
                 message = null;
+                out.add(new Message(content, size, oversize));
                 return true;
             }
-            keep(l, l.length > 0 && l[0] == '.' ? 1 : 0);
+            int from = len > 0 && in.getByte(start) == '.' ? start + 1 : start; // dot-unstuffing
+            if (in.indexOf(from, end, (byte) '\r') >= 0) {
+                byte[] l = new byte[end - from];
+                in.getBytes(from, l);
+                keepSlow(l, 0);
+            } else {
+                keep(in, from, end - from); // the usual line: copied in one piece
+            }
         }
         return false;
     }
 
-    private void appendToLine(ByteBuf in, int n) {
-        if (n <= 0) {
-            return;
+    private void appendToLine(ByteBuf in, int index, int n) {
+        if (n > 0) {
+            byte[] b = new byte[n];
+            in.getBytes(index, b);
+            line.write(b, 0, n);
         }
-        byte[] b = new byte[n];
-        in.readBytes(b);
-        line.write(b, 0, n);
     }
 
-    /** Appends a line with bare CR and bare LF turned into CRLF, then CRLF. */
-    private void keep(byte[] l, int from) {
-        int added = 0;
-        ByteArrayOutputStream m = oversize ? null : message;
+    private void keep(ByteBuf in, int index, int n) {
+        size += n + 2;
+        if (!oversize) {
+            message.writeBytes(in, index, n).writeByte('\r').writeByte('\n');
+            checkSize();
+        }
+    }
+
+    /** A line holding bare CR or LF: each becomes CRLF. */
+    private void keepSlow(byte[] l, int from) {
+        ByteBuf normalized = Unpooled.buffer(l.length + 16);
         for (int i = from; i < l.length; i++) {
             byte b = l[i];
             if (b == '\r' || b == '\n') {
                 if (b == '\r' && i + 1 < l.length && l[i + 1] == '\n') {
                     i++;
                 }
-                added += 2;
-                if (m != null) {
-                    m.write('\r');
-                    m.write('\n');
-                }
+                normalized.writeByte('\r').writeByte('\n');
             } else {
-                added++;
-                if (m != null) {
-                    m.write(b);
-                }
+                normalized.writeByte(b);
             }
         }
-        added += 2;
-        if (m != null) {
-            m.write('\r');
-            m.write('\n');
+        keep(normalized, 0, normalized.readableBytes());
+        normalized.release();
+    }
+
+    private void checkSize() {
+        if (maxMessageSize > 0 && size > maxMessageSize) {
+            overflow();
         }
-        size += added;
-        if (!oversize && maxMessageSize > 0 && size > maxMessageSize) {
+    }
+
+    private void overflow() {
+        if (!oversize) {
             oversize = true;
-            message.reset();
+            message.clear();
+        }
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        if (message != null) {
+            message.release();
+            message = null;
         }
     }
 }

@@ -1,0 +1,61 @@
+#!/bin/sh
+# wrapper throughput: Postfix's smtp-source sends 20,000 copies of example.eml (one recipient)
+# over 20 parallel sessions through the proxy (route unchanged) to smtp-sink; in the same run the
+# same load goes straight to smtp-sink as the reference.
+#
+#   mvn -q package -DskipTests && bench/wrapper.sh [messages]
+#
+# Needs Debian's postfix package for smtp-source and smtp-sink (the postfix daemon is not used):
+#   DEBIAN_FRONTEND=noninteractive apt-get install postfix
+set -eu
+cd "$(dirname "$0")/.."
+messages=${1:-20000}
+sessions=20
+out=bench/out
+jar=target/pmta-tracking.jar
+sink_port=${BENCH_SINK_PORT:-12525}
+proxy_port=${BENCH_PROXY_PORT:-12587}
+eml=src/test/resources/example.eml
+mkdir -p "$out"
+[ -f "$jar" ] || { echo "build first: mvn -q package -DskipTests" >&2; exit 1; }
+PATH=$PATH:/usr/sbin
+for tool in smtp-source smtp-sink; do command -v $tool >/dev/null || { echo "needs $tool: apt-get install postfix" >&2; exit 1; }; done
+
+pids=""
+cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+sink_user=$( [ "$(id -u)" = 0 ] && echo "-u nobody" || echo "")
+smtp-sink $sink_user -c "127.0.0.1:$sink_port" 256 > "$out/smtp-sink.log" 2>&1 &
+pids="$pids $!"
+sleep 0.5
+
+rm -f "$out/wrapper.log"
+JAVA_OPTS="${JAVA_OPTS:--Xmx256m} ${BENCH_JFR:-}" REDIS_EMBEDDED=false bin/wrapper -in_hostport "127.0.0.1:$proxy_port" -out_hostport "127.0.0.1:$sink_port" \
+  -logfile "$out/wrapper.log" > "$out/wrapper.stdout" 2>&1 &
+pids="$pids $!"
+until grep -q "Started wrapper" "$out/wrapper.log" 2>/dev/null; do sleep 0.2; done
+
+send() { # port label -> messages/s
+  start=$(date +%s.%N)
+  smtp-source -s "$sessions" -m "$1" -d -f sender@example.com -t rcpt@example.com -F "$eml" "127.0.0.1:$2" \
+    > "$out/smtp-source-$3.log" 2>&1
+  end=$(date +%s.%N)
+  errors=$(grep -c -iE "error|fatal|warning" "$out/smtp-source-$3.log" || true)
+  awk -v n="$1" -v s="$start" -v e="$end" -v l="$3" -v err="$errors" \
+    'BEGIN { printf "%s: %d messages in %.2f s = %.0f messages/s, smtp-source errors: %d\n", l, n, e - s, n / (e - s), err }'
+}
+
+echo "== warm-up: 10,000 messages through the proxy (JIT)"
+send 10000 "$proxy_port" warmup > /dev/null
+echo "== straight to smtp-sink (reference), then through the proxy"
+direct=$(send "$messages" "$sink_port" direct)
+echo "$direct"
+proxied=$(send "$messages" "$proxy_port" proxy)
+echo "$proxied"
+sleep 1
+accepted=$(grep -c "Message DATA upstream,[0-9]*,250," "$out/wrapper.log" || true)
+refused=$(grep "Message DATA upstream" "$out/wrapper.log" | grep -vc ",250," || true)
+echo "proxy log: $accepted messages relayed with 250 upstream (warm-up included), $refused with another reply"
+echo "$direct" "$proxied" | awk '{ for (i = 1; i <= NF; i++) if ($i == "messages/s,") r[++n] = $(i - 1) } END {
+  printf "proxy / direct: %.0f%% | bar: 50%% with every message accepted\n", 100 * r[2] / r[1] }'
