@@ -1,0 +1,61 @@
+package io.github.pmtatracking.wrapper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.pmtatracking.testing.AppProcess;
+import io.github.pmtatracking.testing.SmtpScript;
+import io.github.pmtatracking.testing.TestRedis;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** bin/wrapper as a newcomer runs it: no upstream (the outbox), -verbose and the debug files. */
+class WrapperAppTest {
+
+    @Test
+    void withNoUpstreamMessagesLandInTheOutboxWithLogsAndDebugFiles(@TempDir Path dir) throws Exception {
+        int port = TestRedis.freePort();
+        Path outbox = dir.resolve("outbox");
+        Path down = dir.resolve("downstream.log");
+        Path up = dir.resolve("upstream.eml");
+        try (AppProcess app = AppProcess.start(Map.of("REDIS_EMBEDDED", "false", "WRAPPER_OUTBOX_DIR", outbox.toString()),
+                "wrapper", "-in_hostport", "127.0.0.1:" + port, "-verbose",
+                "-downstream_debug", down.toString(), "-upstream_data_debug", up.toString())) {
+            app.awaitOutput("Started wrapper", 60);
+            assertTrue(app.output().contains("No upstream configured (-out_hostport): messages go to an outbox server"), app.output());
+            try (SmtpScript c = new SmtpScript(port)) {
+                assertTrue(c.reply().startsWith("220"));
+                assertTrue(c.command("EHLO swaks.example").startsWith("250"));
+                assertTrue(c.command("MAIL FROM:<me@example.com>").startsWith("250"));
+                assertTrue(c.command("RCPT TO:<bob@example.com>").startsWith("250"));
+                assertTrue(c.command("DATA").startsWith("354"));
+                assertTrue(c.command("Subject: hi\r\n\r\n..hidden dot\r\nbye\r\n.").startsWith("250")); // dot-stuffed by the client
+                assertTrue(c.command("QUIT").startsWith("221"));
+            }
+            app.awaitOutput("Message DATA upstream,", 10);
+            String out = app.output();
+            assertTrue(out.contains("-> EHLO swaks.example"), out);
+            assertTrue(out.contains("<- 250"), out);
+            assertTrue(out.matches("(?s).*Message DATA upstream,\\d+,250,.*"), out);
+            List<Path> emls;
+            try (Stream<Path> s = Files.list(outbox)) {
+                emls = s.filter(p -> p.toString().endsWith(".eml")).toList();
+            }
+            assertEquals(1, emls.size());
+            String eml = Files.readString(emls.get(0), StandardCharsets.UTF_8);
+            assertTrue(eml.startsWith("X-Outbox-Mail-From: <me@example.com>\r\nX-Outbox-Rcpt-To: <bob@example.com>\r\n"), eml);
+            assertTrue(eml.endsWith("Subject: hi\r\n\r\n.hidden dot\r\nbye\r\n"), eml);
+            String downstream = Files.readString(down);
+            assertTrue(downstream.contains("MAIL FROM:<me@example.com>") && downstream.contains("354 "), downstream);
+            assertEquals("Subject: hi\r\n\r\n.hidden dot\r\nbye\r\n", Files.readString(up));
+            int code = app.stop(); // SIGTERM: the JVM reports 143 (128 + 15) after its shutdown hooks ran
+            assertTrue(code == 0 || code == 143, "exit " + code);
+        }
+    }
+}
