@@ -69,9 +69,15 @@ public enum App {
                     .string("in_hostport", "localhost:587", "Port number to serve incoming SMTP requests")
                     .bool("insecure_skip_verify", false, "Skip check of peer cert on upstream side")
                     .string("logfile", "", "File written with message logs")
+                    .string("multi_recipient", "tracked",
+                            "A message with several recipients: tracked (at message level, links carry no recipient) or untracked")
                     .string("out_hostport", "",
                             "host:port for onward routing of SMTP requests (empty: an outbox that saves .eml files)")
                     .string("privkeyfile", "", "Private key file for this server")
+                    .bool("track_click", false, "Track clicks (wrap links)")
+                    .bool("track_initial_open", false, "Track initial opens (pixel at the top of the body)")
+                    .bool("track_open", true, "Track opens (pixel at the end of the body)")
+                    .string("tracking_url", "", "URL of your tracking service endpoint (empty: no tracking, only X-Sp-Message-Id)")
                     .string("upstream_data_debug", "", "File to write upstream DATA for debugging")
                     .bool("verbose", false, "print out lots of messages");
             case ACCT_ETL -> new GoFlagSet(command,

@@ -1,6 +1,9 @@
 package io.github.pmtatracking.app;
 
+import io.github.pmtatracking.link.LinkCodec;
 import io.github.pmtatracking.wrapper.DebugFile;
+import io.github.pmtatracking.wrapper.EngagementTracking;
+import io.github.pmtatracking.wrapper.HtmlTracker;
 import io.github.pmtatracking.wrapper.OutboxServer;
 import io.github.pmtatracking.wrapper.SmtpProxyComponent;
 import io.github.pmtatracking.wrapper.SmtpProxyConfiguration;
@@ -23,6 +26,7 @@ final class WrapperWiring implements AutoCloseable {
 
     private final SmtpProxyConfiguration config = new SmtpProxyConfiguration();
     private final List<AutoCloseable> resources = new ArrayList<>();
+    private final EngagementTracking tracking;
 
     WrapperWiring(Settings s, AppHome home) throws IOException {
         HostPort in = HostPort.parse(s.get("wrapper.in_hostport", "localhost:587"), "-in_hostport");
@@ -60,6 +64,17 @@ final class WrapperWiring implements AutoCloseable {
         config.maxConnections(s.getInt("wrapper.max_connections", 500));
         config.verbose(s.getBoolean("wrapper.verbose", false));
         config.debugFiles(debugFile(s.get("wrapper.downstream_debug", "")), debugFile(s.get("wrapper.upstream_data_debug", "")));
+        String trackingUrl = s.get("wrapper.tracking_url", "");
+        HtmlTracker tracker = trackingUrl.isEmpty() ? null : new HtmlTracker(
+                LinkCodec.builder().secret(s.get("link.secret", "")).build(), trackingUrl,
+                s.getBoolean("wrapper.track_open", true), s.getBoolean("wrapper.track_initial_open", false),
+                s.getBoolean("wrapper.track_click", false));
+        String multi = s.get("wrapper.multi_recipient", "tracked").toUpperCase(java.util.Locale.ROOT);
+        if (!multi.equals("TRACKED") && !multi.equals("UNTRACKED")) {
+            throw new IllegalArgumentException("wrapper: -multi_recipient is tracked or untracked, not " + multi.toLowerCase());
+        }
+        this.tracking = new EngagementTracking(tracker, EngagementTracking.MultiRecipient.valueOf(multi));
+        LOG.info("Engagement tracking URL: {}", trackingUrl);
         LOG.info("Incoming host:port set to {}", config.listenAddress());
         LOG.info("Outgoing host:port set to {}", config.upstreamAddress());
         LOG.info("insecure_skip_verify (Skip check of peer cert on upstream side): {}", insecure);
@@ -78,6 +93,7 @@ final class WrapperWiring implements AutoCloseable {
 
     void bindTo(Main main) {
         main.bind("smtp-proxy", new SmtpProxyComponent(config));
+        main.bind("engagementTracking", tracking);
     }
 
     @Override

@@ -1,0 +1,69 @@
+package io.github.pmtatracking.wrapper;
+
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The wrapper route's rewrite step: adds an X-Sp-Message-Id (keeping one that is there) and, with
+ * a tracking URL, wraps links and adds open pixels in every HTML part, for the recipient of the
+ * SMTP envelope. A message with several recipients is tracked at message level (links carry no
+ * recipient) or, with {@code -multi_recipient untracked}, passed on unchanged. A message that
+ * cannot be parsed goes on unchanged, logged and counted: never a broken message.
+ */
+public final class EngagementTracking {
+
+    /** What to do with a message addressed to several recipients. */
+    public enum MultiRecipient { TRACKED, UNTRACKED }
+
+    private static final Logger LOG = LoggerFactory.getLogger(EngagementTracking.class);
+
+    private final HtmlTracker tracker;
+    private final MultiRecipient multiRecipient;
+    private final MimeRewriter mime = new MimeRewriter();
+    private final LongAdder rewritten = new LongAdder();
+    private final LongAdder unchanged = new LongAdder();
+    private final LongAdder unparseable = new LongAdder();
+
+    /** @param tracker null when no tracking URL is set: only the message id is added */
+    public EngagementTracking(HtmlTracker tracker, MultiRecipient multiRecipient) {
+        this.tracker = tracker;
+        this.multiRecipient = multiRecipient;
+    }
+
+    public byte[] rewrite(byte[] message, List<String> recipients) {
+        if (recipients != null && recipients.size() > 1 && multiRecipient == MultiRecipient.UNTRACKED) {
+            unchanged.increment();
+            return message;
+        }
+        String rcpt = recipients != null && recipients.size() == 1 ? recipients.get(0) : "";
+        try {
+            MimeRewriter.Result r = mime.rewrite(message, MessageIds.next(),
+                    id -> tracker == null ? UnaryOperator.identity() : html -> tracker.track(html, id, rcpt));
+            rewritten.increment();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("X-Sp-Message-Id {}: {} HTML parts tracked for {}", r.messageId(), r.htmlParts(),
+                        rcpt.isEmpty() ? "the whole message" : rcpt);
+            }
+            return r.message();
+        } catch (MimeRewriter.MimeProblem | RuntimeException e) {
+            unparseable.increment();
+            LOG.warn("Message passed on unchanged: {}", e.getMessage());
+            return message;
+        }
+    }
+
+    public long rewritten() {
+        return rewritten.sum();
+    }
+
+    public long unchanged() {
+        return unchanged.sum();
+    }
+
+    public long unparseable() {
+        return unparseable.sum();
+    }
+}

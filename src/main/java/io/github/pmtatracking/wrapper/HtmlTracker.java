@@ -1,0 +1,136 @@
+package io.github.pmtatracking.wrapper;
+
+import io.github.pmtatracking.link.LinkCodec;
+import io.github.pmtatracking.link.TrackingLink;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Attribute;
+import org.jsoup.nodes.Comment;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.nodes.Range;
+import org.jsoup.parser.Parser;
+import org.jsoup.select.NodeTraversor;
+
+/**
+ * Adds engagement tracking to an HTML document while leaving every byte it does not change as it
+ * was: jsoup parses with source positions, and only the new href values and the pixels are
+ * spliced into the original text.
+ *
+ * <ul>
+ *   <li>The href of {@code <a>} and {@code <area>} is wrapped when it is http or https, also inside
+ *   Outlook conditional comments ({@code <!--[if mso]>}); mailto:, tel:, #anchors, empty values,
+ *   template placeholders, links already at the tracking URL and {@code data-msys-clicktrack="0"}
+ *   are left alone. Entities are decoded first: {@code &amp;} in the HTML is {@code &} in the target.
+ *   {@code data-msys-linkname} travels in the link.</li>
+ *   <li>The open pixel goes just before {@code </body>} (appended without a body end tag); the
+ *   initial-open pixel just after {@code <body ...>}, in the original's hidden-div form.</li>
+ * </ul>
+ */
+public final class HtmlTracker {
+
+    private final LinkCodec codec;
+    private final String trackingUrl;
+    private final boolean open;
+    private final boolean initialOpen;
+    private final boolean click;
+
+    public HtmlTracker(LinkCodec codec, String trackingUrl, boolean open, boolean initialOpen, boolean click) {
+        this.codec = codec;
+        this.trackingUrl = LinkCodec.normalizeTrackingUrl(trackingUrl);
+        this.open = open;
+        this.initialOpen = initialOpen;
+        this.click = click;
+    }
+
+    private record Edit(int start, int end, String text) {
+    }
+
+    public String track(String html, String messageId, String rcpt) {
+        Document doc = Jsoup.parse(html, "", Parser.htmlParser().setTrackPosition(true));
+        List<Edit> edits = new ArrayList<>();
+        if (click) {
+            wrapLinks(doc, 0, messageId, rcpt, edits);
+            NodeTraversor.traverse((node, depth) -> {
+                if (node instanceof Comment c && c.getData().trim().toLowerCase(Locale.ROOT).startsWith("[if")
+                        && c.sourceRange().isTracked()) {
+                    // conditional comments are text to the parser: parse their content on its own
+                    Document inner = Jsoup.parse(c.getData(), "", Parser.htmlParser().setTrackPosition(true));
+                    wrapLinks(inner, c.sourceRange().startPos() + 4, messageId, rcpt, edits);
+                }
+            }, doc);
+        }
+        Element body = doc.body();
+        if (initialOpen) {
+            Range start = body.sourceRange();
+            int at = start.isTracked() && !start.isImplicit() ? start.endPos() : 0;
+            edits.add(new Edit(at, at, initialOpenPixel(messageId, rcpt)));
+        }
+        if (open) {
+            Range end = body.endSourceRange();
+            int at = end.isTracked() && !end.isImplicit() ? end.startPos() : html.length();
+            edits.add(new Edit(at, at, openPixel(messageId, rcpt)));
+        }
+        if (edits.isEmpty()) {
+            return html;
+        }
+        edits.sort(Comparator.comparingInt(Edit::start).reversed());
+        StringBuilder sb = new StringBuilder(html);
+        for (Edit e : edits) {
+            sb.replace(e.start(), e.end(), e.text());
+        }
+        return sb.toString();
+    }
+
+    private void wrapLinks(Document doc, int offset, String messageId, String rcpt, List<Edit> edits) {
+        for (Element a : doc.select("a[href], area[href]")) {
+            if ("0".equals(a.attr("data-msys-clicktrack").trim())) {
+                continue;
+            }
+            Attribute href = a.attribute("href");
+            Range value = href == null ? null : href.sourceRange().valueRange();
+            if (value == null || !value.isTracked() || value.startPos() == value.endPos()) {
+                continue;
+            }
+            String target = href.getValue().trim(); // entities decoded: &amp; is &
+            if (!trackable(target)) {
+                continue;
+            }
+            String link = codec.encode(trackingUrl, new TrackingLink(io.github.pmtatracking.link.TrackingAction.CLICK,
+                    target, messageId, rcpt, a.attr("data-msys-linkname").trim()));
+            edits.add(new Edit(offset + value.startPos(), offset + value.endPos(), attributeValue(link)));
+        }
+    }
+
+    private boolean trackable(String target) {
+        String lower = target.toLowerCase(Locale.ROOT);
+        if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
+            return false; // mailto:, tel:, sms:, #anchor, relative, empty
+        }
+        if (target.contains("{{") || target.contains("{%") || target.contains("%%") || target.contains("*|")
+                || target.contains("[[") || target.contains("${")) {
+            return false; // a template placeholder, filled in later by someone else
+        }
+        return !lower.startsWith(trackingUrl.toLowerCase(Locale.ROOT) + "/");
+    }
+
+    private String openPixel(String messageId, String rcpt) {
+        String url = codec.encode(trackingUrl, TrackingLink.open(messageId, rcpt));
+        return "<img border=\"0\" width=\"1\" height=\"1\" alt=\"\" src=\"" + attributeValue(url) + "\">\n";
+    }
+
+    private String initialOpenPixel(String messageId, String rcpt) {
+        String url = codec.encode(trackingUrl, TrackingLink.initialOpen(messageId, rcpt));
+        return "<div style=\"color:transparent;visibility:hidden;opacity:0;font-size:0px;border:0;max-height:1px;width:1px;"
+                + "margin:0px;padding:0px;border-width:0px!important;display:none!important;line-height:0px!important;\">"
+                + "<img border=\"0\" width=\"1\" height=\"1\" src=\"" + attributeValue(url) + "\"/></div>\n";
+    }
+
+    /** A value for a quoted attribute: the characters HTML would read otherwise escaped. */
+    private static String attributeValue(String s) {
+        return s.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}
