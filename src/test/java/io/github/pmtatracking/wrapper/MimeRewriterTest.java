@@ -1,0 +1,153 @@
+package io.github.pmtatracking.wrapper;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.pmtatracking.link.DecodedLink;
+import io.github.pmtatracking.link.LinkCodec;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.james.mime4j.codec.QuotedPrintableInputStream;
+import org.junit.jupiter.api.Test;
+
+class MimeRewriterTest {
+
+    private static final LinkCodec CODEC = LinkCodec.unsigned();
+    private static final Pattern TRACKED = Pattern.compile("http://t\\.example/[A-Za-z0-9_=-]+");
+    private final HtmlTracker tracker = new HtmlTracker(CODEC, "http://t.example", true, false, true);
+    private final EngagementTracking tracking = new EngagementTracking(tracker, EngagementTracking.MultiRecipient.TRACKED);
+
+    private static byte[] crlf(String s) {
+        return s.replace("\r\n", "\n").replace("\n", "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static List<DecodedLink> links(String text) throws Exception {
+        List<DecodedLink> out = new ArrayList<>();
+        Matcher m = TRACKED.matcher(text);
+        while (m.find()) {
+            out.add(CODEC.decodeUrl(m.group()));
+        }
+        return out;
+    }
+
+    private static String s(byte[] b) {
+        return new String(b, StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void theExampleMessageGetsAnIdTrackedLinksAndAPixelAndNothingElseChanges() throws Exception {
+        byte[] in = crlf(Files.readString(Path.of("src/test/resources/example.eml")));
+        String out = s(tracking.rewrite(in, List.of("bob@example.com")));
+        String original = s(in);
+        // headers: the same, in the same order, plus X-Sp-Message-Id as the last one
+        int headersEnd = original.indexOf("\r\n\r\n");
+        String id = out.substring(headersEnd + 2 + "X-Sp-Message-Id: ".length(), headersEnd + 2 + "X-Sp-Message-Id: ".length() + 20);
+        assertTrue(id.matches("0000[0-9a-f]{16}"), id);
+        assertEquals(original.substring(0, headersEnd + 2) + "X-Sp-Message-Id: " + id + "\r\n", out.substring(0, headersEnd + 2 + 39));
+        // the text/plain part and the boundaries, byte for byte
+        String delimiter = "\r\n--D7F------------D7FD5A0B8AB9C65CCDBFA872\r\n";
+        int first = original.indexOf(delimiter);
+        String plain = original.substring(first, original.indexOf(delimiter, first + 1) + delimiter.length());
+        assertTrue(plain.contains("Content-Type: text/plain"));
+        assertTrue(out.contains(plain), "the text/plain part and its delimiters are unchanged");
+        assertTrue(out.endsWith("--D7F------------D7FD5A0B8AB9C65CCDBFA872--"));
+        List<DecodedLink> links = links(out);
+        assertEquals(11, links.size(), "10 links and the open pixel");
+        for (DecodedLink l : links) {
+            assertEquals(id, l.link().messageId());
+            assertEquals("bob@example.com", l.link().rcptTo());
+        }
+        for (String line : out.split("\r\n")) {
+            assertTrue(line.getBytes(StandardCharsets.UTF_8).length <= 998, "line of " + line.length());
+        }
+    }
+
+    @Test
+    void anExistingMessageIdIsKept() throws Exception {
+        byte[] in = crlf("X-Sp-Message-Id: 0000111122223333aaaa\nContent-Type: text/html\n\n<a href=\"https://a.example/\">a</a>\n");
+        String out = s(tracking.rewrite(in, List.of("r@example.com")));
+        assertEquals(1, out.split("X-Sp-Message-Id").length - 1);
+        assertEquals("0000111122223333aaaa", links(out).get(0).link().messageId());
+    }
+
+    @Test
+    void quotedPrintableHtmlInNestedMultipartIsDecodedRewrittenAndEncodedAgain() throws Exception {
+        String msg = "From: a@example.com\nContent-Type: multipart/mixed; boundary=outer\n\npreamble stays\n"
+                + "--outer\nContent-Type: multipart/alternative; boundary=\"inner\"\n\n"
+                + "--inner\nContent-Type: text/plain\n\nplain https://a.example/ stays\n"
+                + "--inner\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n"
+                + "<html><body><a href=3D\"https://a.example/l?q=3D1\">caf=C3=A9</a> and a very long line that goes on and=\n"
+                + " on</body></html>\n"
+                + "--inner--\n"
+                + "--outer\nContent-Type: message/rfc822\n\nContent-Type: text/html\n\n<a href=\"https://inner.example/\">x</a>\n"
+                + "--outer\nContent-Type: text/x-amp-html\n\n<a href=\"https://amp.example/\">amp</a>\n"
+                + "--outer--\nepilogue stays\n";
+        byte[] in = crlf(msg);
+        String out = s(tracking.rewrite(in, List.of("r@example.com")));
+        assertTrue(out.contains("preamble stays\r\n--outer\r\n"));
+        assertTrue(out.contains("plain https://a.example/ stays\r\n--inner\r\n"));
+        assertTrue(out.contains("<a href=\"https://inner.example/\">x</a>"), "message/rfc822 untouched");
+        assertTrue(out.contains("<a href=\"https://amp.example/\">amp</a>"), "AMP untouched");
+        assertTrue(out.endsWith("--outer--\r\nepilogue stays\r\n"));
+        String qp = out.substring(out.indexOf("quoted-printable\r\n\r\n") + 20, out.indexOf("\r\n--inner--"));
+        for (String line : qp.split("\r\n")) {
+            assertTrue(line.length() <= 76, "QP line of " + line.length());
+        }
+        String html = new String(new QuotedPrintableInputStream(new ByteArrayInputStream(qp.getBytes(StandardCharsets.US_ASCII)))
+                .readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(html.contains("caf\u00e9</a> and a very long line that goes on and on"), html);
+        assertEquals("https://a.example/l?q=1", links(html).get(0).link().targetUrl());
+        assertEquals(2, links(html).size(), "the link and the open pixel");
+    }
+
+    @Test
+    void base64HtmlInItsOwnCharsetIsReencodedTheSameWay() throws Exception {
+        byte[] html = "<p>d\u00e9j\u00e0 vu</p><a href=\"https://a.example/\">x</a>".getBytes(StandardCharsets.ISO_8859_1);
+        String b64 = Base64.getMimeEncoder(76, "\r\n".getBytes()).encodeToString(html);
+        byte[] in = crlf("Content-Type: text/html; charset=ISO-8859-1\nContent-Transfer-Encoding: base64\n\n" + b64 + "\n");
+        String out = s(tracking.rewrite(in, List.of("r@example.com")));
+        String body = out.substring(out.indexOf("\r\n\r\n") + 4).trim();
+        for (String line : body.split("\r\n")) {
+            assertTrue(line.length() <= 76, "base64 line of " + line.length());
+        }
+        String decoded = new String(Base64.getMimeDecoder().decode(body), StandardCharsets.ISO_8859_1);
+        assertTrue(decoded.startsWith("<p>d\u00e9j\u00e0 vu</p><a href=\"http://t.example/"), decoded);
+    }
+
+    @Test
+    void severalRecipientsAreTrackedAtMessageLevelOrPassedOnUntouched() throws Exception {
+        byte[] in = crlf("Content-Type: text/html\n\n<a href=\"https://a.example/\">a</a>\n");
+        String out = s(tracking.rewrite(in, List.of("a@example.com", "b@example.com")));
+        assertEquals("", links(out).get(0).link().rcptTo());
+        EngagementTracking untracked = new EngagementTracking(tracker, EngagementTracking.MultiRecipient.UNTRACKED);
+        assertArrayEquals(in, untracked.rewrite(in, List.of("a@example.com", "b@example.com")));
+    }
+
+    @Test
+    void aMessageThatCannotBeParsedGoesOnUnchangedAndIsCounted() {
+        byte[] noBlankLine = crlf("Subject: x\nContent-Type: text/html");
+        byte[] noBoundary = crlf("Content-Type: multipart/mixed\n\nbody\n");
+        assertArrayEquals(noBlankLine, tracking.rewrite(noBlankLine, List.of("r@example.com")));
+        assertArrayEquals(noBoundary, tracking.rewrite(noBoundary, List.of("r@example.com")));
+        assertEquals(2, tracking.unparseable());
+        assertThrows(MimeRewriter.MimeProblem.class, () -> new MimeRewriter().rewrite(noBoundary, "m", id -> h -> h));
+    }
+
+    @Test
+    void messageIdsHaveTheOriginalsForm() {
+        String id = MessageIds.next();
+        assertTrue(id.matches("0000[0-9a-f]{16}"), id);
+        long t = System.currentTimeMillis() / 1000;
+        long le = Long.parseLong(id.substring(10, 12) + id.substring(8, 10) + id.substring(6, 8) + id.substring(4, 6), 16);
+        assertTrue(Math.abs(le - t) < 5, "time little-endian: " + le + " vs " + t);
+    }
+}
