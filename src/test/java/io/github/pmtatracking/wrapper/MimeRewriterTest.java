@@ -61,7 +61,9 @@ class MimeRewriterTest {
         assertTrue(out.contains(plain), "the text/plain part and its delimiters are unchanged");
         assertTrue(out.endsWith("--D7F------------D7FD5A0B8AB9C65CCDBFA872--"));
         List<DecodedLink> links = links(out);
-        assertEquals(11, links.size(), "10 links and the open pixel");
+        int hrefs = original.split("href=\"http", -1).length - 1;
+        assertEquals(20, hrefs);
+        assertEquals(hrefs + 1, links.size(), "every http(s) link and the open pixel");
         for (DecodedLink l : links) {
             assertEquals(id, l.link().messageId());
             assertEquals("bob@example.com", l.link().rcptTo());
