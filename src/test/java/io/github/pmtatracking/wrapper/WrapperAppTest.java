@@ -58,4 +58,41 @@ class WrapperAppTest {
             assertTrue(code == 0 || code == 143, "exit " + code);
         }
     }
+
+    @Test
+    void withATrackingUrlTheEnvelopeRecipientsLinksAreTracked(@TempDir Path dir) throws Exception {
+        int port = TestRedis.freePort();
+        Path outbox = dir.resolve("outbox");
+        try (AppProcess app = AppProcess.start(Map.of("REDIS_EMBEDDED", "false", "WRAPPER_OUTBOX_DIR", outbox.toString(),
+                        "LINK_SECRET", "k"),
+                "wrapper", "-in_hostport", "127.0.0.1:" + port, "-tracking_url", "http://t.example:8888", "-track_click")) {
+            app.awaitOutput("Started wrapper", 60);
+            try (SmtpScript c = new SmtpScript(port)) {
+                c.reply();
+                c.command("EHLO c");
+                c.command("MAIL FROM:<me@example.com>");
+                c.command("RCPT TO:<envelope@example.com>");
+                c.command("DATA");
+                assertTrue(c.command("To: header@example.com\r\nContent-Type: text/html\r\n\r\n"
+                        + "<html><body><a href=\"https://shop.example/?a=1&amp;b=2\">shop</a></body></html>\r\n.").startsWith("250"));
+            }
+            app.awaitOutput("Message DATA upstream,", 10);
+            List<Path> emls;
+            try (Stream<Path> s = Files.list(outbox)) {
+                emls = s.filter(p -> p.toString().endsWith(".eml")).toList();
+            }
+            String eml = Files.readString(emls.get(0), StandardCharsets.UTF_8);
+            java.util.regex.Matcher id = java.util.regex.Pattern.compile("X-Sp-Message-Id: (0000[0-9a-f]{16})\r\n").matcher(eml);
+            assertTrue(id.find(), eml);
+            java.util.regex.Matcher link = java.util.regex.Pattern.compile("http://t\\.example:8888/[A-Za-z0-9_=-]+").matcher(eml);
+            assertTrue(link.find(), eml);
+            io.github.pmtatracking.link.DecodedLink click = io.github.pmtatracking.link.LinkCodec.builder().secret("k").build()
+                    .decodeUrl(link.group());
+            assertTrue(click.signed());
+            assertEquals("envelope@example.com", click.link().rcptTo(), "the envelope recipient, not the To: header");
+            assertEquals(id.group(1), click.link().messageId());
+            assertEquals("https://shop.example/?a=1&b=2", click.link().targetUrl());
+            assertTrue(link.find(), "the open pixel, on by default");
+        }
+    }
 }
