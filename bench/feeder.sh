@@ -41,7 +41,7 @@ run() { # label fail_first
   start=$(date +%s.%N)
   REDIS_URL="redis://127.0.0.1:$redis_port" REDIS_EMBEDDED=false FEEDER_POLL_MS=200 FEEDER_RETRY_MAX_SECONDS=2 \
     SPARKPOST_HOST_INGEST="http://127.0.0.1:$api_port" SPARKPOST_API_KEY_INGEST=bench-key \
-    JAVA_OPTS="${JAVA_OPTS:--Xmx256m} ${BENCH_JFR:-}" bin/feeder -id bench -logfile "$out/feeder-$1.log" > /dev/null 2>&1 &
+    JAVA_OPTS="${JAVA_OPTS:--Xmx256m -XX:+UseParallelGC} ${BENCH_JFR:-}" bin/feeder -id bench -logfile "$out/feeder-$1.log" > /dev/null 2>&1 &
   feeder_pid=$!
   while :; do
     got=$(curl -s "http://127.0.0.1:$api_port/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"])')

@@ -43,6 +43,9 @@ public final class LinkCodec {
     private static final JsonFactory JSON_FACTORY = JSON.getFactory();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder(); // with padding, as Go's URLEncoding
     private static final Base64.Decoder B64_DECODER = Base64.getUrlDecoder(); // padding optional
+    // one zlib stream per thread, reset between uses: creating one allocates native buffers each time
+    private static final ThreadLocal<Deflater> DEFLATERS = ThreadLocal.withInitial(() -> new Deflater(Deflater.DEFAULT_COMPRESSION));
+    private static final ThreadLocal<Inflater> INFLATERS = ThreadLocal.withInitial(Inflater::new);
 
     private final LinkSigner signer;
     private final boolean acceptUnsigned;
@@ -80,7 +83,8 @@ public final class LinkCodec {
     /** The path segment only: base64url of the zlib stream of the JSON. */
     public String encodePayload(TrackingLink link) {
         byte[] json = toJson(link);
-        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION);
+        Deflater deflater = DEFLATERS.get();
+        deflater.reset();
         try {
             deflater.setInput(json);
             deflater.finish();
@@ -94,7 +98,7 @@ public final class LinkCodec {
             }
             return B64.encodeToString(java.util.Arrays.copyOf(buf, n));
         } finally {
-            deflater.end(); // frees native memory now rather than at finalization
+            deflater.reset();
         }
     }
 
@@ -259,7 +263,8 @@ public final class LinkCodec {
     }
 
     private byte[] inflate(byte[] compressed) throws LinkRefusedException {
-        Inflater inflater = new Inflater(); // zlib wrapper: header and Adler-32 are checked
+        Inflater inflater = INFLATERS.get(); // zlib wrapper: header and Adler-32 are checked
+        inflater.reset();
         try {
             inflater.setInput(compressed);
             byte[] out = new byte[maxInflatedBytes + 1];
@@ -281,7 +286,7 @@ public final class LinkCodec {
         } catch (DataFormatException e) {
             throw new LinkRefusedException(Reason.BAD_ZLIB, "payload is not a zlib stream: " + e.getMessage());
         } finally {
-            inflater.end();
+            inflater.reset();
         }
     }
 

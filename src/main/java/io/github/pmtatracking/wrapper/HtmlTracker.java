@@ -4,8 +4,10 @@ import io.github.pmtatracking.link.LinkCodec;
 import io.github.pmtatracking.link.TrackingLink;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Attribute;
 import org.jsoup.nodes.Comment;
@@ -53,15 +55,17 @@ public final class HtmlTracker {
         Document doc = Jsoup.parse(html, "", Parser.htmlParser().setTrackPosition(true));
         List<Edit> edits = new ArrayList<>();
         if (click) {
-            wrapLinks(doc, 0, messageId, rcpt, edits);
-            NodeTraversor.traverse((node, depth) -> {
-                if (node instanceof Comment c && c.getData().trim().toLowerCase(Locale.ROOT).startsWith("[if")
-                        && c.sourceRange().isTracked()) {
-                    // conditional comments are text to the parser: parse their content on its own
-                    Document inner = Jsoup.parse(c.getData(), "", Parser.htmlParser().setTrackPosition(true));
-                    wrapLinks(inner, c.sourceRange().startPos() + 4, messageId, rcpt, edits);
-                }
-            }, doc);
+            Map<String, String> wrapped = new HashMap<>(); // a message repeats its links: encode each once
+            wrapLinks(doc, 0, messageId, rcpt, edits, wrapped);
+            if (html.contains("<!--[") || html.contains("<!-- [")) { // only then can there be conditional comments
+                NodeTraversor.traverse((node, depth) -> {
+                    if (node instanceof Comment c && c.sourceRange().isTracked() && isConditional(c.getData())) {
+                        // conditional comments are text to the parser: parse their content on its own
+                        Document inner = Jsoup.parse(c.getData(), "", Parser.htmlParser().setTrackPosition(true));
+                        wrapLinks(inner, c.sourceRange().startPos() + 4, messageId, rcpt, edits, wrapped);
+                    }
+                }, doc);
+            }
         }
         Element body = doc.body();
         if (initialOpen) {
@@ -85,8 +89,17 @@ public final class HtmlTracker {
         return sb.toString();
     }
 
-    private void wrapLinks(Document doc, int offset, String messageId, String rcpt, List<Edit> edits) {
-        for (Element a : doc.select("a[href], area[href]")) {
+    /** An Outlook conditional comment that holds a link (the others need no second parse). */
+    private static boolean isConditional(String data) {
+        String t = data.stripLeading();
+        return t.regionMatches(true, 0, "[if", 0, 3) && data.toLowerCase(Locale.ROOT).contains("href");
+    }
+
+    private void wrapLinks(Document doc, int offset, String messageId, String rcpt, List<Edit> edits,
+                           Map<String, String> wrapped) {
+        List<Element> anchors = new ArrayList<>(doc.getElementsByTag("a"));
+        anchors.addAll(doc.getElementsByTag("area"));
+        for (Element a : anchors) {
             if ("0".equals(a.attr("data-msys-clicktrack").trim())) {
                 continue;
             }
@@ -99,9 +112,10 @@ public final class HtmlTracker {
             if (!trackable(target)) {
                 continue;
             }
-            String link = codec.encode(trackingUrl, new TrackingLink(io.github.pmtatracking.link.TrackingAction.CLICK,
-                    target, messageId, rcpt, a.attr("data-msys-linkname").trim()));
-            edits.add(new Edit(offset + value.startPos(), offset + value.endPos(), attributeValue(link)));
+            String name = a.attr("data-msys-linkname").trim();
+            String link = wrapped.computeIfAbsent(target + '\u0000' + name, k -> attributeValue(codec.encode(trackingUrl,
+                    new TrackingLink(io.github.pmtatracking.link.TrackingAction.CLICK, target, messageId, rcpt, name))));
+            edits.add(new Edit(offset + value.startPos(), offset + value.endPos(), link));
         }
     }
 

@@ -243,24 +243,27 @@ public final class MimeRewriter {
     }
 
     /**
-     * 7bit and 8bit lines may not pass 998 octets: a longer line is broken after a tag (where HTML
-     * reads a line break as the whitespace that may already be there), at a space if it has no tag.
+     * 7bit and 8bit lines may not pass 998 octets: a longer line is broken after a tag or at a space,
+     * the last one before the limit, where HTML reads the line break as whitespace.
      */
     static byte[] limitLines(byte[] text) {
+        if (!hasLongLine(text)) {
+            return text;
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(text.length + 64);
         int lineStart = 0;
+        int gaveUpAt = -1; // a line with no place to break is left as it is, and not searched again
         for (int i = 0; i < text.length; i++) {
             if (text[i] != '\n') {
-                if (i - lineStart >= 990) {
-                    int cut = lastIndexOf(text, (byte) '>', lineStart, i);
-                    if (cut < 0) {
-                        cut = lastIndexOf(text, (byte) ' ', lineStart, i);
-                    }
+                if (i - lineStart >= 990 && gaveUpAt != lineStart) {
+                    int cut = lastBreak(text, lineStart, i);
                     if (cut >= 0) {
                         out.write(text, lineStart, cut + 1 - lineStart);
                         out.write('\r');
                         out.write('\n');
                         lineStart = cut + 1;
+                    } else {
+                        gaveUpAt = lineStart;
                     }
                 }
                 continue;
@@ -272,9 +275,22 @@ public final class MimeRewriter {
         return out.toByteArray();
     }
 
-    private static int lastIndexOf(byte[] m, byte b, int from, int to) {
+    private static boolean hasLongLine(byte[] text) {
+        int lineStart = 0;
+        for (int i = 0; i < text.length; i++) {
+            if (text[i] == '\n') {
+                lineStart = i + 1;
+            } else if (i - lineStart >= 990) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The last '>' or space before {@code to}: the latest place to break, so each line is cut once. */
+    private static int lastBreak(byte[] m, int from, int to) {
         for (int i = to - 1; i > from; i--) {
-            if (m[i] == b) {
+            if (m[i] == '>' || m[i] == ' ') {
                 return i;
             }
         }
