@@ -247,9 +247,11 @@ public final class MimeRewriter {
      * the last one before the limit, where HTML reads the line break as whitespace.
      */
     static byte[] limitLines(byte[] text) {
-        if (!hasLongLine(text)) {
+        boolean bareLf = hasBareLf(text);
+        if (!bareLf && !hasLongLine(text)) {
             return text;
         }
+        // lines end in CRLF on the wire: a bare LF (as in the pixels' markup) becomes CRLF here
         ByteArrayOutputStream out = new ByteArrayOutputStream(text.length + 64);
         int lineStart = 0;
         int gaveUpAt = -1; // a line with no place to break is left as it is, and not searched again
@@ -268,11 +270,23 @@ public final class MimeRewriter {
                 }
                 continue;
             }
-            out.write(text, lineStart, i + 1 - lineStart);
+            boolean crlf = i > lineStart && text[i - 1] == '\r';
+            out.write(text, lineStart, i - lineStart - (crlf ? 1 : 0));
+            out.write('\r');
+            out.write('\n');
             lineStart = i + 1;
         }
         out.write(text, lineStart, text.length - lineStart);
         return out.toByteArray();
+    }
+
+    private static boolean hasBareLf(byte[] text) {
+        for (int i = 0; i < text.length; i++) {
+            if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasLongLine(byte[] text) {
