@@ -22,7 +22,7 @@ if [ ! -x "$server" ]; then
 fi
 "$server" --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$out/redis.log" 2>&1 &
 redis_pid=$!
-trap 'kill $redis_pid 2>/dev/null' EXIT
+trap 'kill $redis_pid 2>/dev/null; wait $redis_pid 2>/dev/null' EXIT
 until redis-cli -p "$port" ping >/dev/null 2>&1; do sleep 0.1; done
 
 csv="$out/acct-$records.csv"

@@ -18,7 +18,7 @@ mkdir -p "$out"
 for tool in redis-cli python3; do command -v $tool >/dev/null || { echo "needs $tool" >&2; exit 1; }; done
 
 pids=""
-cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; }
+cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
 server="$out/redis-server"
@@ -41,7 +41,7 @@ run() { # label fail_first
   start=$(date +%s.%N)
   REDIS_URL="redis://127.0.0.1:$redis_port" REDIS_EMBEDDED=false FEEDER_POLL_MS=200 FEEDER_RETRY_MAX_SECONDS=2 \
     SPARKPOST_HOST_INGEST="http://127.0.0.1:$api_port" SPARKPOST_API_KEY_INGEST=bench-key \
-    JAVA_OPTS="${JAVA_OPTS:--Xmx256m -XX:+UseParallelGC} ${BENCH_JFR:-}" bin/feeder -id bench -logfile "$out/feeder-$1.log" > /dev/null 2>&1 &
+    JAVA_OPTS="${JAVA_OPTS:--Xmx512m -XX:+UseParallelGC} ${BENCH_JFR:-}" bin/feeder -id bench -logfile "$out/feeder-$1.log" > /dev/null 2>&1 &
   feeder_pid=$!
   while :; do
     got=$(curl -s "http://127.0.0.1:$api_port/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"])')

@@ -22,7 +22,7 @@ done
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
 pids=""
-cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; }
+cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
 # Redis: the jar's own redis-server, nothing on disk

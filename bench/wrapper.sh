@@ -22,7 +22,7 @@ PATH=$PATH:/usr/sbin
 for tool in smtp-source smtp-sink; do command -v $tool >/dev/null || { echo "needs $tool: apt-get install postfix" >&2; exit 1; }; done
 
 pids=""
-cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; }
+cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
 sink_user=$( [ "$(id -u)" = 0 ] && echo "-u nobody" || echo "")
