@@ -13,17 +13,11 @@ port=${BENCH_REDIS_PORT:-6399}
 out=bench/out
 jar=target/pmta-tracking.jar
 mkdir -p "$out"
+. bench/common.sh
 [ -f "$jar" ] || { echo "build first: mvn -q package -DskipTests" >&2; exit 1; }
 command -v redis-benchmark >/dev/null || { echo "needs redis-benchmark: apt-get install redis-tools" >&2; exit 1; }
 
-server="$out/redis-server"
-if [ ! -x "$server" ]; then
-  (cd "$out" && unzip -o -q "../../$jar" redis-server-6.2.6-v5-linux-amd64 && mv redis-server-6.2.6-v5-linux-amd64 redis-server && chmod +x redis-server)
-fi
-"$server" --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$out/redis.log" 2>&1 &
-redis_pid=$!
-trap 'kill $redis_pid 2>/dev/null; wait $redis_pid 2>/dev/null' EXIT
-until redis-cli -p "$port" ping >/dev/null 2>&1; do sleep 0.1; done
+start_redis "$port" "$out/redis.log"
 
 csv="$out/acct-$records.csv"
 if [ ! -f "$csv" ]; then

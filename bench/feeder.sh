@@ -14,20 +14,12 @@ jar=target/pmta-tracking.jar
 redis_port=${BENCH_REDIS_PORT:-6397}
 api_port=${BENCH_API_PORT:-18890}
 mkdir -p "$out"
+. bench/common.sh
 [ -f "$jar" ] || { echo "build first: mvn -q package -DskipTests" >&2; exit 1; }
 for tool in redis-cli python3; do command -v $tool >/dev/null || { echo "needs $tool" >&2; exit 1; }; done
 
-pids=""
-cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
 
-server="$out/redis-server"
-if [ ! -x "$server" ]; then
-  (cd "$out" && unzip -o -q "../../$jar" redis-server-6.2.6-v5-linux-amd64 && mv redis-server-6.2.6-v5-linux-amd64 redis-server && chmod +x redis-server)
-fi
-"$server" --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$out/redis-feeder.log" 2>&1 &
-pids="$pids $!"
-until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.1; done
+start_redis "$redis_port" "$out/redis-feeder.log"
 load="$out/feeder-load-$events.resp"
 [ -f "$load" ] || python3 bench/feeder_load.py "$events" > "$load"
 

@@ -15,24 +15,16 @@ redis_port=${BENCH_REDIS_PORT:-6398}
 tracker_port=${BENCH_TRACKER_PORT:-18888}
 nginx_port=${BENCH_NGINX_PORT:-18889}
 mkdir -p "$out"
+. bench/common.sh
 [ -f "$jar" ] || { echo "build first: mvn -q package -DskipTests" >&2; exit 1; }
 for tool in wrk nginx redis-cli python3; do
   command -v $tool >/dev/null || [ -x /usr/sbin/$tool ] || { echo "needs $tool: apt-get install wrk nginx-light redis-tools python3" >&2; exit 1; }
 done
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
-pids=""
-cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
 
 # Redis: the jar's own redis-server, nothing on disk
-server="$out/redis-server"
-if [ ! -x "$server" ]; then
-  (cd "$out" && unzip -o -q "../../$jar" redis-server-6.2.6-v5-linux-amd64 && mv redis-server-6.2.6-v5-linux-amd64 redis-server && chmod +x redis-server)
-fi
-"$server" --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$out/redis.log" 2>&1 &
-pids="$pids $!"
-until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.1; done
+start_redis "$redis_port" "$out/redis.log"
 
 # nginx: a static 43-byte GIF, the physical reference
 mkdir -p "$out/nginx/html"

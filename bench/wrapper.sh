@@ -17,13 +17,11 @@ sink_port=${BENCH_SINK_PORT:-12525}
 proxy_port=${BENCH_PROXY_PORT:-12587}
 eml=src/test/resources/example.eml
 mkdir -p "$out"
+. bench/common.sh
 [ -f "$jar" ] || { echo "build first: mvn -q package -DskipTests" >&2; exit 1; }
 PATH=$PATH:/usr/sbin
 for tool in smtp-source smtp-sink; do command -v $tool >/dev/null || { echo "needs $tool: apt-get install postfix" >&2; exit 1; }; done
 
-pids=""
-cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
 
 sink_user=$( [ "$(id -u)" = 0 ] && echo "-u nobody" || echo "")
 smtp-sink $sink_user -c "127.0.0.1:$sink_port" 256 > "$out/smtp-sink.log" 2>&1 &
