@@ -92,13 +92,6 @@ public final class Settings {
         };
     }
 
-    /** Adds flag values (already prefixed with the app name) on top of these settings. */
-    public Settings withFlags(Map<String, String> more) {
-        Map<String, String> all = new HashMap<>(flags);
-        all.putAll(more);
-        return new Settings(all, env, file);
-    }
-
     static Properties readProperties(Path path) {
         Properties p = new Properties();
         if (path != null && Files.isRegularFile(path)) {

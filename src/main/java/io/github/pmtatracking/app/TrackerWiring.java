@@ -59,10 +59,6 @@ final class TrackerWiring implements AutoCloseable {
         main.addOverrideProperty("tracker.listen_port", Integer.toString(listen.port()));
     }
 
-    TrackerStats stats() {
-        return stats;
-    }
-
     @Override
     public void close() {
         buffer.close();

@@ -68,11 +68,6 @@ public final class LinkCodec {
         return new Builder();
     }
 
-    /** Whether links made by this codec carry a signature. */
-    public boolean signs() {
-        return signer != null;
-    }
-
     // ---------------------------------------------------------------------------------- encoding
 
     /** The complete link: the tracking URL (query refused, trailing slash dropped) then the payload. */

@@ -50,10 +50,6 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
         open.decrementAndGet();
     }
 
-    int openSessions() {
-        return Math.max(0, open.get());
-    }
-
     @Override
     protected void doStart() throws Exception {
         super.doStart();

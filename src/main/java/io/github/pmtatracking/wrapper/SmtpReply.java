@@ -26,10 +26,6 @@ public record SmtpReply(int code, List<String> lines) {
         return code >= 200 && code < 400;
     }
 
-    public boolean transientFailure() {
-        return code >= 400 && code < 500;
-    }
-
     /** The first line's text. */
     public String text() {
         return lines.get(0);
