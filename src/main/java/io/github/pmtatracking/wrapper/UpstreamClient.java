@@ -99,15 +99,25 @@ final class UpstreamClient {
     /** Sends a line (CRLF added) and returns its reply. */
     CompletableFuture<SmtpReply> send(String line, long timeoutMillis) {
         CompletableFuture<SmtpReply> reply = expect(timeoutMillis);
-        channel.writeAndFlush(Unpooled.copiedBuffer(line + "\r\n", StandardCharsets.UTF_8));
+        channel.writeAndFlush(Unpooled.copiedBuffer(line + "\r\n", StandardCharsets.UTF_8)).addListener(failWith(reply));
         return reply;
     }
 
     /** Sends the message bytes (already dot-stuffed and ended by the dot line) and returns the final reply. */
     CompletableFuture<SmtpReply> sendData(ByteBuf wire, long timeoutMillis) {
         CompletableFuture<SmtpReply> reply = expect(timeoutMillis);
-        channel.writeAndFlush(wire);
+        channel.writeAndFlush(wire).addListener(failWith(reply));
         return reply;
+    }
+
+    /** A write that fails (the upstream is gone) fails its reply at once instead of at the timeout. */
+    private static io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<? super Void>> failWith(
+            CompletableFuture<SmtpReply> reply) {
+        return f -> {
+            if (!f.isSuccess()) {
+                reply.completeExceptionally(f.cause());
+            }
+        };
     }
 
     /** Upgrades the connection after the upstream's 220 to STARTTLS. */

@@ -325,4 +325,19 @@ class WrapperProxyTest {
         send(s, mail(s, "bob@example.com"), null, null);
         assertTrue(upstream.received().get(0).text().startsWith("X-Seen: yes\r\n"));
     }
+
+    @Test
+    void anUpstreamThatGoesAwayMidSessionGets421() throws Exception {
+        proxy(UpstreamSmtp.plain(), false, 0);
+        try (SmtpScript c = new SmtpScript(port)) {
+            c.reply();
+            assertTrue(c.command("EHLO c").startsWith("250"));
+            upstream.close(); // SubEthaSMTP drops its sessions
+            Thread.sleep(300);
+            String reply = c.command("MAIL FROM:<s@example.com>");
+            assertTrue(reply.startsWith("421"), reply);
+            assertTrue(c.closedByServer());
+        }
+        upstream = null;
+    }
 }
