@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * {@code acct_headers}, each delivery record as {@code msgID_<id>} with a TTL. Any other line is
  * skipped, counted by reason and logged with its line number; nothing stops the pipe.
  */
-public final class AccountingRecordLoader {
+public final class AccountingRecordLoader implements AcctEtlStatsMXBean {
 
     private static final Logger LOG = LoggerFactory.getLogger(AccountingRecordLoader.class);
     private static final int WARNINGS_PER_REASON = 100; // then counted only, so bad input can't flood the log
@@ -34,8 +34,8 @@ public final class AccountingRecordLoader {
 
     private AccountingHeader header;
     private boolean storedHeaderLooked;
-    private long lines;
-    private long queued;
+    private volatile long lines; // written by the route's thread only; volatile for JMX readers
+    private volatile long queued;
     private long stored;
 
     public AccountingRecordLoader(PipelinedRedisWriter redis, AccountingKeys keys, Predicate<String> storedColumns) {
@@ -176,6 +176,28 @@ public final class AccountingRecordLoader {
                 m.put(r, n);
             }
         }
+        return m;
+    }
+
+    @Override
+    public long getLinesRead() {
+        return lines;
+    }
+
+    @Override
+    public long getDeliveryRecordsRead() {
+        return queued;
+    }
+
+    @Override
+    public long getRedisCommandsConfirmed() {
+        return redis.stored();
+    }
+
+    @Override
+    public Map<String, Long> getSkippedByReason() {
+        Map<String, Long> m = new java.util.TreeMap<>();
+        skippedByReason().forEach((k, v) -> m.put(k.label(), v));
         return m;
     }
 

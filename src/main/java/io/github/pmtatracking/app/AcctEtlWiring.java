@@ -31,6 +31,7 @@ final class AcctEtlWiring implements AutoCloseable {
     private final PipelinedRedisWriter writer;
     private final AccountingRecordLoader loader;
     private final AccountingInput input;
+    private final JmxRegistration jmx;
 
     AcctEtlWiring(Settings s) {
         String infile = s.get("acct_etl.infile", "");
@@ -48,6 +49,7 @@ final class AcctEtlWiring implements AutoCloseable {
                 s.getInt("acct_etl.max_pending", 100_000));
         this.loader = new AccountingRecordLoader(writer, keys, columnFilter(s.get("acct_etl.fields", DEFAULT_FIELDS)));
         this.input = new AccountingInput(infile);
+        this.jmx = JmxRegistration.register("io.github.pmtatracking:type=acct_etl,name=stats", loader);
         LOG.info("acct_etl storing into Redis at {} as {}<id> for {} s", redis.display(), keys.messagePrefix(), keys.ttlSeconds());
     }
 
@@ -75,5 +77,6 @@ final class AcctEtlWiring implements AutoCloseable {
             LOG.error("Stopped with {} records not yet confirmed by Redis", unsaved);
         }
         writer.close();
+        jmx.close();
     }
 }

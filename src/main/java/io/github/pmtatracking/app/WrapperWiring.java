@@ -74,6 +74,8 @@ final class WrapperWiring implements AutoCloseable {
             throw new IllegalArgumentException("wrapper: -multi_recipient is tracked or untracked, not " + multi.toLowerCase());
         }
         this.tracking = new EngagementTracking(tracker, EngagementTracking.MultiRecipient.valueOf(multi));
+        config.stats().tracking(tracking);
+        resources.add(JmxRegistration.register("io.github.pmtatracking:type=wrapper,name=stats", config.stats()));
         LOG.info("Engagement tracking URL: {}", trackingUrl);
         LOG.info("Incoming host:port set to {}", config.listenAddress());
         LOG.info("Outgoing host:port set to {}", config.upstreamAddress());

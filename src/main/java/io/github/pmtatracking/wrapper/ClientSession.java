@@ -336,6 +336,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             debugDownstream("[message of " + m.size() + " bytes refused: over the size limit]\r\n.\r\n");
             upstream.send("RSET", replyTimeout());
             resetTransaction();
+            config.stats.tooBig.increment();
             answer(SmtpReply.of(552, "5.3.4 Message size exceeds the limit of " + config.maxMessageSize + " bytes"));
             return;
         }
@@ -362,6 +363,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             boolean permanent = failure instanceof MessageRejectedException;
             String why = failure == null ? "the route produced no message" : failure.getMessage();
             LOG.warn("[{}] message {} not relayed, route failed: {}", sessionId, messageId, why);
+            config.stats.routeFailures.increment();
             upstream.send("RSET", replyTimeout()); // the envelope went upstream: end that transaction
             resetTransaction();
             answer(permanent ? SmtpReply.of(554, "5.6.0 Message refused: " + oneLine(why))
@@ -385,6 +387,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             }
             traceReply(r);
             LOG.info("Message DATA upstream,{},{},{}", out.length, r.code(), r.text());
+            config.stats.finalReply(r);
             resetTransaction();
             answer(r);
         }));

@@ -24,6 +24,7 @@ public final class SmtpProxyConfiguration {
     boolean verbose;
     DebugFile downstreamDebug;
     DebugFile upstreamDataDebug;
+    final WrapperStats stats = new WrapperStats();
 
     public SmtpProxyConfiguration listen(String host, int port) {
         this.listenHost = host;
@@ -85,6 +86,11 @@ public final class SmtpProxyConfiguration {
 
     public String upstreamAddress() {
         return upstreamHost + ":" + upstreamPort;
+    }
+
+    /** The proxy's counters (register them in JMX to see them in Hawtio). */
+    public WrapperStats stats() {
+        return stats;
     }
 
     public boolean offersStartTls() {

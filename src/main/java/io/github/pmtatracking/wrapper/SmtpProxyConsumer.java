@@ -40,14 +40,12 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
 
     /** Counts a new session; false when the limit is reached. */
     boolean admit() {
-        if (open.incrementAndGet() > configuration.maxConnections) {
-            return false;
-        }
-        return true;
+        configuration.stats.sessionsOpen.set(open.incrementAndGet());
+        return open.get() <= configuration.maxConnections;
     }
 
     void release() {
-        open.decrementAndGet();
+        configuration.stats.sessionsOpen.set(open.decrementAndGet());
     }
 
     @Override

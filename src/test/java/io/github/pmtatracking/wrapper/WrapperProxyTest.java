@@ -38,6 +38,7 @@ class WrapperProxyTest {
     private CamelContext camel;
     private int port;
     private volatile Processor step = e -> { };
+    private SmtpProxyConfiguration config;
 
     @BeforeAll
     static void certificates() throws Exception {
@@ -58,7 +59,7 @@ class WrapperProxyTest {
     private void proxy(UpstreamSmtp up, boolean withCertificate, long maxSize) throws Exception {
         upstream = up;
         port = TestRedis.freePort();
-        SmtpProxyConfiguration config = new SmtpProxyConfiguration()
+        config = new SmtpProxyConfiguration()
                 .listen("127.0.0.1", port)
                 .upstream("127.0.0.1", up == null ? TestRedis.freePort() : up.port())
                 .upstreamTls(SslContextBuilder.forClient().trustManager(tls.certPem.toFile())
@@ -119,6 +120,8 @@ class WrapperProxyTest {
         send(s, m, null, null);
         List<UpstreamSmtp.Received> got = upstream.received();
         assertEquals(1, got.size());
+        assertEquals(1, config.stats().getMessagesRelayed());
+        assertEquals(0, config.stats().getRouteFailures());
         assertEquals("sender@example.com", got.get(0).from());
         assertEquals(List.of("bob@example.com"), got.get(0).recipients());
         // Jakarta Mail writes CRLF on the wire and ends the last line, as SMTP requires
@@ -235,6 +238,8 @@ class WrapperProxyTest {
             assertTrue(c.command("MAIL FROM:<s@example.com>").startsWith("250"), "the upstream transaction was reset");
         }
         assertEquals(0, upstream.received().size());
+        assertEquals(2, config.stats().getRouteFailures());
+        assertEquals(0, config.stats().getMessagesRelayed());
     }
 
     @Test
@@ -271,6 +276,7 @@ class WrapperProxyTest {
             c.command("RCPT TO:<a@example.com>");
             c.command("DATA");
             assertTrue(c.command("Subject: big\r\n\r\n" + "x".repeat(5000) + "\r\n.").startsWith("552"));
+            assertEquals(1, config.stats().getMessagesTooBig());
             assertTrue(c.command("NOOP").startsWith("250"));
         }
         assertEquals(0, upstream.received().size());

@@ -1,0 +1,76 @@
+package io.github.pmtatracking.wrapper;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counts the proxy's sessions and messages by outcome (the upstream's final reply class). */
+public final class WrapperStats implements WrapperStatsMXBean {
+
+    final AtomicLong sessionsOpen = new AtomicLong();
+    final LongAdder relayed = new LongAdder();
+    final LongAdder refusedTransient = new LongAdder();
+    final LongAdder refusedPermanent = new LongAdder();
+    final LongAdder routeFailures = new LongAdder();
+    final LongAdder tooBig = new LongAdder();
+    private volatile EngagementTracking tracking;
+
+    /** The rewrite step whose counts are shown beside the proxy's. */
+    public void tracking(EngagementTracking tracking) {
+        this.tracking = tracking;
+    }
+
+    void finalReply(SmtpReply r) {
+        if (r.code() < 400) {
+            relayed.increment();
+        } else if (r.code() < 500) {
+            refusedTransient.increment();
+        } else {
+            refusedPermanent.increment();
+        }
+    }
+
+    @Override
+    public long getSessionsOpen() {
+        return Math.max(0, sessionsOpen.get());
+    }
+
+    @Override
+    public long getMessagesRelayed() {
+        return relayed.sum();
+    }
+
+    @Override
+    public long getMessagesRefusedTransient() {
+        return refusedTransient.sum();
+    }
+
+    @Override
+    public long getMessagesRefusedPermanent() {
+        return refusedPermanent.sum();
+    }
+
+    @Override
+    public long getRouteFailures() {
+        return routeFailures.sum();
+    }
+
+    @Override
+    public long getMessagesTooBig() {
+        return tooBig.sum();
+    }
+
+    @Override
+    public long getMessagesTracked() {
+        return tracking == null ? 0 : tracking.rewritten();
+    }
+
+    @Override
+    public long getMessagesUnparseable() {
+        return tracking == null ? 0 : tracking.unparseable();
+    }
+
+    @Override
+    public long getMessagesUntracked() {
+        return tracking == null ? 0 : tracking.unchanged();
+    }
+}
