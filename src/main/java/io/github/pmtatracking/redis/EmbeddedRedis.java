@@ -30,12 +30,12 @@ public final class EmbeddedRedis implements AutoCloseable {
      * this machine.
      */
     public static Optional<EmbeddedRedis> startIfAbsent(RedisAddress address, Path dataDir) throws IOException {
-        if (address.answers(500)) {
-            LOG.info("Using Redis at {}", address.display());
+        if (!address.isLoopback()) {
+            LOG.info("Using Redis at {} (not on this machine: no embedded Redis is ever started for it)", address.display());
             return Optional.empty();
         }
-        if (!address.isLoopback()) {
-            LOG.warn("Redis at {} does not answer; not on this machine, so no embedded Redis is started", address.display());
+        if (address.answers(500)) {
+            LOG.info("Using Redis at {}", address.display());
             return Optional.empty();
         }
         return Optional.of(start(address.host(), address.port(), dataDir, address.uri().getPassword()));

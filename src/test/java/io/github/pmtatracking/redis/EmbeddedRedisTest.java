@@ -49,7 +49,7 @@ class EmbeddedRedisTest {
 
     @Test
     void anAddressOffThisMachineIsNeverStartedHere() throws Exception {
-        // TEST-NET-1: not loopback, and nothing answers
+        // TEST-NET-1: not loopback, so it is not even probed
         assertTrue(EmbeddedRedis.startIfAbsent(RedisAddress.parse("redis://192.0.2.1:6379"), data).isEmpty());
     }
 
