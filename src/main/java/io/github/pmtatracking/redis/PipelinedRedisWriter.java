@@ -1,10 +1,7 @@
 package io.github.pmtatracking.redis;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +53,7 @@ public final class PipelinedRedisWriter implements AutoCloseable {
             """;
 
     private final RedisAddress address;
-    private final RedisClient client;
+    private final RedisConnector redis;
     private final int batchSize;
     private final long maxDelayNanos;
     private final int maxPending;
@@ -80,13 +77,7 @@ public final class PipelinedRedisWriter implements AutoCloseable {
         this.maxPending = maxPending;
         this.pending = new Semaphore(maxPending);
         this.batch = new ArrayList<>(batchSize);
-        this.client = RedisClient.create(address.uri());
-        this.client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                // fail fast while disconnected: the retry below keeps the command, not Lettuce's queue
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
-                .build());
+        this.redis = new RedisConnector(address, Duration.ofSeconds(10));
         this.writer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "redis-writer");
             t.setDaemon(true);
@@ -143,26 +134,14 @@ public final class PipelinedRedisWriter implements AutoCloseable {
 
     /** Sends what is queued and waits until Redis has confirmed every command given so far. */
     public void drain() throws InterruptedException {
-        List<Command> rest;
-        synchronized (lock) {
-            rest = takeBatch();
-        }
-        if (!rest.isEmpty()) {
-            writer.execute(() -> send(rest));
-        }
+        sendWhatIsQueued();
         pending.acquire(maxPending);
         pending.release(maxPending);
     }
 
     /** Like {@link #drain} but gives up after the timeout; returns how many commands are still unconfirmed. */
     public int drain(Duration timeout) throws InterruptedException {
-        List<Command> rest;
-        synchronized (lock) {
-            rest = takeBatch();
-        }
-        if (!rest.isEmpty()) {
-            writer.execute(() -> send(rest));
-        }
+        sendWhatIsQueued();
         if (pending.tryAcquire(maxPending, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             pending.release(maxPending);
             return 0;
@@ -173,6 +152,16 @@ public final class PipelinedRedisWriter implements AutoCloseable {
     /** Commands Redis has confirmed. */
     public long stored() {
         return stored.sum();
+    }
+
+    private void sendWhatIsQueued() {
+        List<Command> rest;
+        synchronized (lock) {
+            rest = takeBatch();
+        }
+        if (!rest.isEmpty()) {
+            writer.execute(() -> send(rest));
+        }
     }
 
     private List<Command> takeBatch() {
@@ -228,8 +217,8 @@ public final class PipelinedRedisWriter implements AutoCloseable {
             return true; // Lettuce reconnects by itself; commands fail fast until it has
         }
         try {
-            connection = client.connect();
-            connection.setAutoFlushCommands(false);
+            connection = redis.connectDedicated();
+            connection.setAutoFlushCommands(false); // batches are flushed by hand, on this thread only
             return true;
         } catch (RuntimeException e) {
             outage(e.getMessage(), -1);
@@ -271,6 +260,6 @@ public final class PipelinedRedisWriter implements AutoCloseable {
         if (connection != null) {
             connection.close();
         }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        redis.close();
     }
 }

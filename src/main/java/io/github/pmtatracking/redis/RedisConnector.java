@@ -8,9 +8,9 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 
 /**
- * A Lettuce connection made on first use, so a service can start while Redis is down. Commands
- * fail fast while Redis is away (the caller keeps its work and retries) and time out rather than
- * hang.
+ * The one place Lettuce clients are made: connections made on first use, so a service can start
+ * while Redis is down; commands fail fast while Redis is away (the caller keeps its work and
+ * retries) and time out rather than hang.
  */
 public final class RedisConnector implements AutoCloseable {
 
@@ -24,6 +24,14 @@ public final class RedisConnector implements AutoCloseable {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 .build());
+    }
+
+    /**
+     * A connection of the caller's own (for manual flushing, which a shared connection must not
+     * have), with the same options; throws a RedisException when Redis is down.
+     */
+    public StatefulRedisConnection<String, String> connectDedicated() {
+        return client.connect();
     }
 
     /** Synchronous commands; connects first if needed (throws a RedisException when Redis is down). */

@@ -1,10 +1,7 @@
 package io.github.pmtatracking.tracker;
 
 import io.github.pmtatracking.redis.RedisAddress;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.github.pmtatracking.redis.RedisConnector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,11 +29,10 @@ public final class RedisEventBuffer implements AutoCloseable {
     private final String queueKey;
     private final BlockingQueue<String> buffer;
     private final TrackerStats stats;
-    private final RedisClient client;
+    private final RedisConnector redis;
     private final Thread pusher;
     private final Duration stopTimeout;
     private volatile boolean stopping;
-    private StatefulRedisConnection<String, String> connection; // pusher thread only
     private long outageSince; // pusher thread only; 0 while Redis answers
     private long droppedLogged;
 
@@ -46,12 +42,7 @@ public final class RedisEventBuffer implements AutoCloseable {
         this.buffer = new ArrayBlockingQueue<>(capacity);
         this.stats = stats;
         this.stopTimeout = stopTimeout;
-        this.client = RedisClient.create(address.uri());
-        this.client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
-                .build());
+        this.redis = new RedisConnector(address, Duration.ofSeconds(2));
         stats.bufferSize(buffer::size);
         this.pusher = new Thread(this::run, "tracker-redis-pusher");
         this.pusher.setDaemon(true);
@@ -71,10 +62,6 @@ public final class RedisEventBuffer implements AutoCloseable {
                     buffer.size(), address.display(), dropped);
         }
         return false;
-    }
-
-    public int size() {
-        return buffer.size();
     }
 
     private void run() {
@@ -109,10 +96,7 @@ public final class RedisEventBuffer implements AutoCloseable {
 
     private boolean push(List<String> batch) {
         try {
-            if (connection == null) {
-                connection = client.connect();
-            }
-            connection.sync().rpush(queueKey, batch.toArray(new String[0]));
+            redis.sync().rpush(queueKey, batch.toArray(new String[0]));
             if (outageSince != 0) {
                 LOG.info("Redis at {} answers again after {} s; buffered events are being pushed",
                         address.display(), (System.currentTimeMillis() - outageSince) / 1000);
@@ -142,9 +126,6 @@ public final class RedisEventBuffer implements AutoCloseable {
             pusher.interrupt();
             LOG.error("Stopped with {} events not pushed to Redis", buffer.size());
         }
-        if (connection != null) {
-            connection.close();
-        }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        redis.close();
     }
 }

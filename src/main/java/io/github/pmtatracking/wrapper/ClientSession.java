@@ -220,15 +220,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             if (upgradeUpstreamAlone()) {
                 // no certificate of our own (or the client is on TLS already): upgrade the upstream
                 // leg now, so the client sees its capabilities after TLS and credentials never go in clear
-                upgradeUpstream().thenCompose(v -> upstream.send(ehloLine, replyTimeout()))
-                        .whenComplete((r2, err) -> onLoop(() -> {
-                            if (err != null) {
-                                upstreamFailed(err);
-                                return;
-                            }
-                            traceReply(r2);
-                            replyEhlo(r2);
-                        }));
+                upgradeUpstreamThen(this::replyEhlo);
                 return;
             }
             replyEhlo(r);
@@ -252,6 +244,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             next.run();
             return;
         }
+        upgradeUpstreamThen(r -> next.run());
+    }
+
+    /** STARTTLS upstream, then EHLO again there (RFC 3207), then the new EHLO reply to {@code then}. */
+    private void upgradeUpstreamThen(java.util.function.Consumer<SmtpReply> then) {
         upgradeUpstream().thenCompose(v -> upstream.send(ehloLine, replyTimeout()))
                 .whenComplete((r, err) -> onLoop(() -> {
                     if (err != null) {
@@ -259,7 +256,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                         return;
                     }
                     traceReply(r);
-                    next.run();
+                    then.accept(r);
                 }));
     }
 
