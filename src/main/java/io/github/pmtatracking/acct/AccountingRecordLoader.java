@@ -168,6 +168,10 @@ public final class AccountingRecordLoader implements AcctEtlStatsMXBean {
                 lines, stored, skippedTotal, reasons, seconds);
     }
 
+    public long skipped(SkipReason reason) {
+        return skipped.get(reason.ordinal());
+    }
+
     public Map<SkipReason, Long> skippedByReason() {
         Map<SkipReason, Long> m = new EnumMap<>(SkipReason.class);
         for (SkipReason r : SkipReason.values()) {

@@ -1,5 +1,7 @@
 package io.github.pmtatracking.app;
 
+import io.github.pmtatracking.acct.AcctEtlMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.github.pmtatracking.acct.AccountingInput;
 import io.github.pmtatracking.acct.AccountingKeys;
 import io.github.pmtatracking.acct.AccountingRecordLoader;
@@ -53,9 +55,10 @@ final class AcctEtlWiring implements AutoCloseable {
         LOG.info("acct_etl storing into Redis at {} as {}<id> for {} s", redis.display(), keys.messagePrefix(), keys.ttlSeconds());
     }
 
-    void bindTo(Main main) {
+    void bindTo(Main main, MeterRegistry metrics) {
         main.bind("accountingInput", input);
         main.bind("accountingRecordLoader", loader);
+        new AcctEtlMetrics(loader).bindTo(metrics);
     }
 
     /** {@code a,b,prefix*} or {@code *} for every column. */

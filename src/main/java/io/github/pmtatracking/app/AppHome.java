@@ -2,6 +2,7 @@ package io.github.pmtatracking.app;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Where the application's own files are: {@code config/}, {@code routes/} and {@code data/}. The
@@ -28,6 +29,12 @@ public record AppHome(Path dir) {
     public String routeLocation(String routeFile) {
         Path onDisk = dir.resolve("routes").resolve(routeFile);
         return Files.isRegularFile(onDisk) ? "file:" + onDisk : "classpath:routes/" + routeFile;
+    }
+
+    /** The {@code routes/} folder, when there is one (a bare jar uses its own copies). */
+    public Optional<Path> routesDirectory() {
+        Path routes = dir.resolve("routes");
+        return Files.isDirectory(routes) ? Optional.of(routes) : Optional.empty();
     }
 
     /** A path setting: absolute as given, relative to the home folder otherwise. */

@@ -5,6 +5,10 @@ import java.util.List;
 import io.github.pmtatracking.redis.EmbeddedRedis;
 import io.github.pmtatracking.redis.RedisAddress;
 import java.util.stream.Collectors;
+import io.github.pmtatracking.redis.RedisHealthCheck;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,31 +42,42 @@ final class CamelApplication {
                 .collect(Collectors.joining(",")));
         ProcessExit exit = new ProcessExit(main::completed);
         main.bind("processExit", exit);
+        boolean services = apps.stream().anyMatch(App::longRunning);
+        // acct_etl alone is a pipe program: PowerMTA's records come before its metrics port
+        new ManagementServer(settings).configure(main, !services);
+        // our meters and Camel's share one registry, which the management server scrapes
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, metrics);
         try {
-            if (apps.stream().anyMatch(App::longRunning)) {
+            if (services) {
                 startEmbeddedRedisIfNeeded();
+                configureRouteReload(main);
             }
+            RedisHealthCheck redisHealth = new RedisHealthCheck(
+                    RedisAddress.parse(settings.get("redis.url", RedisAddress.DEFAULT_URL)));
+            resources.add(redisHealth);
+            main.bind("redisHealthCheck", redisHealth);
             for (App app : apps) {
                 switch (app) {
                     case TRACKER -> {
                         TrackerWiring wiring = new TrackerWiring(settings);
                         resources.add(wiring);
-                        wiring.bindTo(main);
+                        wiring.bindTo(main, metrics);
                     }
                     case FEEDER -> {
                         FeederWiring wiring = new FeederWiring(settings, home);
                         resources.add(wiring);
-                        wiring.bindTo(main);
+                        wiring.bindTo(main, metrics);
                     }
                     case WRAPPER -> {
                         WrapperWiring wiring = new WrapperWiring(settings, home);
                         resources.add(wiring);
-                        wiring.bindTo(main);
+                        wiring.bindTo(main, metrics);
                     }
                     case ACCT_ETL -> {
                         AcctEtlWiring wiring = new AcctEtlWiring(settings);
                         resources.add(wiring);
-                        wiring.bindTo(main);
+                        wiring.bindTo(main, metrics);
                         // a pipe program: when PowerMTA stops it, leave quickly
                         main.addOverrideProperty("camel.main.shutdownTimeout", "10");
                     }
@@ -80,6 +95,26 @@ final class CamelApplication {
             }
         }
         return exit.code();
+    }
+
+    /**
+     * Services reload a route file edited in place (acct_etl never does: its route holds PowerMTA's
+     * pipe, which a restart would cut). Only the changed file's routes restart, so editing
+     * feeder.yaml leaves the tracker's and the wrapper's listeners alone.
+     */
+    private void configureRouteReload(Main main) {
+        if (!settings.getBoolean("routes.reload", true)) {
+            return;
+        }
+        home.routesDirectory().ifPresent(dir -> {
+            main.addInitialProperty("camel.main.routesReloadEnabled", "true");
+            main.addInitialProperty("camel.main.routesReloadDirectory", dir.toString());
+            // only this process's own files: a tracker must not pick up an edited wrapper.yaml
+            main.addInitialProperty("camel.main.routesReloadPattern", apps.stream()
+                    .map(App::routeFile).collect(Collectors.joining(",")));
+            main.addInitialProperty("camel.main.routesReloadRemoveAllRoutes", "false");
+            LOG.info("Routes reload when a file in {} changes", dir);
+        });
     }
 
     /** Quick start: a real redis-server when the configured loopback Redis is absent. */

@@ -1,5 +1,7 @@
 package io.github.pmtatracking.app;
 
+import io.github.pmtatracking.feeder.FeederMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.github.pmtatracking.feeder.FeederStats;
 import io.github.pmtatracking.feeder.IngestApi;
 import io.github.pmtatracking.feeder.IngestBatches;
@@ -56,10 +58,11 @@ final class FeederWiring implements AutoCloseable {
         }
     }
 
-    void bindTo(Main main) {
+    void bindTo(Main main, MeterRegistry metrics) {
         main.bind("ingestBatches", batches);
         main.bind("ingestApi", api);
         main.bind("feederStats", stats);
+        new FeederMetrics(stats).bindTo(metrics);
         main.addOverrideProperty("feeder.destination", destination);
         main.addOverrideProperty("feeder.ingest_url", api.url());
         main.addOverrideProperty("feeder.outbox_dir", outbox);

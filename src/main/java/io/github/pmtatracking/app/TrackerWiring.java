@@ -1,5 +1,7 @@
 package io.github.pmtatracking.app;
 
+import io.github.pmtatracking.tracker.TrackerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.github.pmtatracking.link.LinkCodec;
 import io.github.pmtatracking.redis.RedisAddress;
 import io.github.pmtatracking.tracker.ClientAddress;
@@ -47,10 +49,11 @@ final class TrackerWiring implements AutoCloseable {
                 capacity, secret.isEmpty() ? "unsigned" : acceptUnsigned ? "signed (unsigned accepted)" : "signed");
     }
 
-    void bindTo(Main main) {
+    void bindTo(Main main, MeterRegistry metrics) {
         main.bind("trackingRequest", requests);
         main.bind("trackingEventQueue", new QueueEventProcessor(buffer));
         main.bind("trackerStats", stats);
+        new TrackerMetrics(stats).bindTo(metrics);
         DefaultHeaderFilterStrategy headers = new DefaultHeaderFilterStrategy();
         headers.setOutFilterStartsWith(DefaultHeaderFilterStrategy.CAMEL_FILTER_STARTS_WITH);
         headers.setInFilterStartsWith(DefaultHeaderFilterStrategy.CAMEL_FILTER_STARTS_WITH);

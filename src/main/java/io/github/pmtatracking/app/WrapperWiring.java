@@ -1,5 +1,7 @@
 package io.github.pmtatracking.app;
 
+import io.github.pmtatracking.wrapper.WrapperMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.github.pmtatracking.link.LinkCodec;
 import io.github.pmtatracking.wrapper.DebugFile;
 import io.github.pmtatracking.wrapper.EngagementTracking;
@@ -93,9 +95,10 @@ final class WrapperWiring implements AutoCloseable {
         return f;
     }
 
-    void bindTo(Main main) {
+    void bindTo(Main main, MeterRegistry metrics) {
         main.bind("smtp-proxy", new SmtpProxyComponent(config));
         main.bind("engagementTracking", tracking);
+        new WrapperMetrics(config.stats()).bindTo(metrics);
     }
 
     @Override

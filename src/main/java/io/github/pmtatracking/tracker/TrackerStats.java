@@ -1,11 +1,15 @@
 package io.github.pmtatracking.tracker;
 
+import io.github.pmtatracking.link.LinkRefusedException;
 import io.github.pmtatracking.link.TrackingAction;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 /** Counts every outcome of a tracking request. Thread-safe and cheap on the request path. */
 public final class TrackerStats implements TrackerStatsMXBean {
@@ -19,6 +23,16 @@ public final class TrackerStats implements TrackerStatsMXBean {
     private final Map<String, LongAdder> refused = new ConcurrentHashMap<>();
     private volatile LongSupplier buffered = () -> 0;
 
+    /** Every reason a request is refused for: the link's own, plus the request's method and target. */
+    static final List<String> REFUSAL_REASONS = Stream.concat(
+            Arrays.stream(LinkRefusedException.Reason.values()).map(LinkRefusedException.Reason::label),
+            Stream.of("method_not_allowed", "bad_target")).toList();
+
+    public TrackerStats() {
+        // known up front, so JMX and Prometheus show every reason, at zero until it happens
+        REFUSAL_REASONS.forEach(r -> refused.put(r, new LongAdder()));
+    }
+
     void event(TrackingAction action) {
         switch (action) {
             case OPEN -> opens.increment();
@@ -31,7 +45,7 @@ public final class TrackerStats implements TrackerStatsMXBean {
         heads.increment();
     }
 
-    void refused(String reason) {
+    void refuse(String reason) {
         refused.computeIfAbsent(reason, r -> new LongAdder()).increment();
     }
 
@@ -45,6 +59,19 @@ public final class TrackerStats implements TrackerStatsMXBean {
 
     void bufferSize(LongSupplier size) {
         this.buffered = size;
+    }
+
+    long events(TrackingAction action) {
+        return switch (action) {
+            case OPEN -> opens.sum();
+            case INITIAL_OPEN -> initialOpens.sum();
+            case CLICK -> clicks.sum();
+        };
+    }
+
+    long refused(String reason) {
+        LongAdder n = refused.get(reason);
+        return n == null ? 0 : n.sum();
     }
 
     @Override
@@ -102,6 +129,6 @@ public final class TrackerStats implements TrackerStatsMXBean {
         heads.reset();
         pushed.reset();
         dropped.reset();
-        refused.clear();
+        refused.values().forEach(LongAdder::reset);
     }
 }

@@ -126,7 +126,7 @@ public final class TrackingRequestProcessor implements Processor {
     }
 
     private void refuse(Message msg, int status, String reason, String text) {
-        stats.refused(reason);
+        stats.refuse(reason);
         Map<String, Object> headers = msg.getHeaders();
         headers.put(Exchange.HTTP_RESPONSE_CODE, status);
         headers.put(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");

@@ -19,10 +19,12 @@ public final class AppProcess implements AutoCloseable {
 
     private final Process process;
     private final Path output;
+    private final int managementPort;
 
-    private AppProcess(Process process, Path output) {
+    private AppProcess(Process process, Path output, int managementPort) {
         this.process = process;
         this.output = output;
+        this.managementPort = managementPort;
     }
 
     public static AppProcess start(Map<String, String> env, String... args) throws IOException {
@@ -43,9 +45,17 @@ public final class AppProcess implements AutoCloseable {
         Path out = Files.createTempFile("app-output", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("ACCT_ETL_") || k.startsWith("LINK_")
-                || k.startsWith("TRACKER_") || k.startsWith("FEEDER_") || k.startsWith("WRAPPER_"));
+                || k.startsWith("TRACKER_") || k.startsWith("FEEDER_") || k.startsWith("WRAPPER_")
+                || k.startsWith("CAMEL_") || k.startsWith("ROUTES_"));
+        // each app its own management port, so tests can run several side by side
+        pb.environment().put("CAMEL_MANAGEMENT_PORT", Integer.toString(TestRedis.freePort()));
         pb.environment().putAll(env);
-        return new AppProcess(pb.start(), out);
+        return new AppProcess(pb.start(), out, Integer.parseInt(pb.environment().get("CAMEL_MANAGEMENT_PORT")));
+    }
+
+    /** Where its management server listens (/observe/health, /observe/metrics, /observe/jolokia). */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     /** Waits until the output contains the text (a started listener, say). */

@@ -1,0 +1,81 @@
+package io.github.pmtatracking.app;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Camel Main's management server: {@code /observe/health} (with {@code /live} and {@code /ready}),
+ * {@code /observe/metrics} for Prometheus and {@code /observe/jolokia} for Hawtio, on its own port,
+ * on loopback unless told otherwise. The Jolokia access policy is {@code jolokia-access.xml} in the
+ * jar.
+ *
+ * <p>The address is resolved here, with the settings' precedence (flag-free: environment
+ * {@code CAMEL_MANAGEMENT_PORT}, then config/application.properties, then the default), and handed
+ * to Camel as fixed values, so the port checked before start is the port Camel binds.
+ */
+final class ManagementServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
+
+    static final String DEFAULT_HOST = "127.0.0.1";
+    static final int DEFAULT_PORT = 9876;
+
+    private final boolean enabled;
+    private final String host;
+    private final int port;
+
+    ManagementServer(Settings s) {
+        this.enabled = s.getBoolean("camel.management.enabled", true);
+        this.host = s.get("camel.management.host", DEFAULT_HOST);
+        this.port = s.getInt("camel.management.port", DEFAULT_PORT);
+    }
+
+    /**
+     * Sets Camel's management properties. A port already taken stops a service with a clear error;
+     * a pipe program ({@code optional}) logs a warning and runs without it instead, because losing
+     * PowerMTA's accounting records over a metrics port would be the worse failure.
+     */
+    void configure(Main main, boolean optional) {
+        boolean on = enabled;
+        if (on && !portFree()) {
+            String problem = "the management port " + host + ":" + port + " is in use"
+                    + " (set camel.management.port, or CAMEL_MANAGEMENT_PORT, to a free port)";
+            if (!optional) {
+                throw new IllegalArgumentException(problem);
+            }
+            LOG.warn("{}; running without /observe (health, metrics, Jolokia)", problem);
+            on = false;
+        }
+        main.addOverrideProperty("camel.management.enabled", Boolean.toString(on));
+        if (!on) {
+            return;
+        }
+        main.addOverrideProperty("camel.management.host", host);
+        main.addOverrideProperty("camel.management.port", Integer.toString(port));
+        main.addInitialProperty("camel.management.healthCheckEnabled", "true");
+        main.addInitialProperty("camel.management.metricsEnabled", "true");
+        main.addInitialProperty("camel.management.jolokiaEnabled", "true");
+        main.addInitialProperty("camel.management.infoEnabled", "true");
+        main.addInitialProperty("camel.metrics.enabled", "true");
+        main.addInitialProperty("camel.metrics.binders", "jvm-memory,jvm-gc,jvm-thread,processor,uptime,file-descriptor");
+        LOG.info("Management server on http://{}:{}/observe/ (health, metrics, jolokia)", hostForUrl(), port);
+    }
+
+    private boolean portFree() {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private String hostForUrl() {
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+}

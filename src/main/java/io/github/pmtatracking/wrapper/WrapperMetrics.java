@@ -1,0 +1,58 @@
+package io.github.pmtatracking.wrapper;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The wrapper's counters for Prometheus, read from {@link WrapperStats} at scrape time:
+ * {@code pmta_wrapper_messages_relayed_total}, {@code pmta_wrapper_messages_failed_total{reply_class="4xx|5xx"}}
+ * (what the client was told), {@code pmta_wrapper_sessions_open},
+ * {@code pmta_wrapper_route_failures_total}, {@code pmta_wrapper_messages_too_big_total} and
+ * {@code pmta_wrapper_messages_rewritten_total{result="tracked|untracked|unparseable"}}.
+ */
+public final class WrapperMetrics implements MeterBinder {
+
+    private final WrapperStats stats;
+
+    public WrapperMetrics(WrapperStats stats) {
+        this.stats = stats;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("pmta.wrapper.sessions.open", stats, WrapperStats::getSessionsOpen)
+                .description("SMTP client sessions open now")
+                .register(registry);
+        FunctionCounter.builder("pmta.wrapper.messages.relayed", stats, WrapperStats::getMessagesRelayed)
+                .description("Messages the upstream MTA accepted (the client got its 250)")
+                .register(registry);
+        failed(registry, "4xx", WrapperStats::getMessagesRefusedTransient);
+        failed(registry, "5xx", WrapperStats::getMessagesRefusedPermanent);
+        FunctionCounter.builder("pmta.wrapper.route.failures", stats, WrapperStats::getRouteFailures)
+                .description("Messages the route failed on (the client got a 4xx and keeps the message)")
+                .register(registry);
+        FunctionCounter.builder("pmta.wrapper.messages.too.big", stats, WrapperStats::getMessagesTooBig)
+                .description("Messages refused for passing the size limit")
+                .register(registry);
+        rewritten(registry, "tracked", WrapperStats::getMessagesTracked);
+        rewritten(registry, "untracked", WrapperStats::getMessagesUntracked);
+        rewritten(registry, "unparseable", WrapperStats::getMessagesUnparseable);
+    }
+
+    private void failed(MeterRegistry registry, String replyClass, ToDoubleFunction<WrapperStats> count) {
+        FunctionCounter.builder("pmta.wrapper.messages.failed", stats, count)
+                .tag("reply_class", replyClass)
+                .description("Messages not relayed, by the class of the reply the client got")
+                .register(registry);
+    }
+
+    private void rewritten(MeterRegistry registry, String result, ToDoubleFunction<WrapperStats> count) {
+        FunctionCounter.builder("pmta.wrapper.messages.rewritten", stats, count)
+                .tag("result", result)
+                .description("Messages through the engagement-tracking step, by result")
+                .register(registry);
+    }
+}
