@@ -40,9 +40,9 @@ final class CamelApplication {
         main.configure().withRoutesIncludePattern(apps.stream()
                 .map(a -> home.routeLocation(a.routeFile()))
                 .collect(Collectors.joining(",")));
-        ProcessExit exit = new ProcessExit(main::completed);
-        main.bind("processExit", exit);
         boolean services = apps.stream().anyMatch(App::longRunning);
+        ProcessExit exit = new ProcessExit(main::completed, services);
+        main.bind("processExit", exit);
         // acct_etl alone is a pipe program: PowerMTA's records come before its metrics port
         new ManagementServer(settings).configure(main, !services);
         // our meters and Camel's share one registry, which the management server scrapes
@@ -78,8 +78,10 @@ final class CamelApplication {
                         AcctEtlWiring wiring = new AcctEtlWiring(settings);
                         resources.add(wiring);
                         wiring.bindTo(main, metrics);
-                        // a pipe program: when PowerMTA stops it, leave quickly
-                        main.addOverrideProperty("camel.main.shutdownTimeout", "10");
+                        if (!services) {
+                            // a pipe program: when PowerMTA stops it, leave quickly
+                            main.addOverrideProperty("camel.main.shutdownTimeout", "10");
+                        }
                     }
                     case LINKTOOL -> throw new IllegalStateException("linktool does not run in Camel");
                 }
@@ -110,7 +112,7 @@ final class CamelApplication {
             main.addInitialProperty("camel.main.routesReloadEnabled", "true");
             main.addInitialProperty("camel.main.routesReloadDirectory", dir.toString());
             // only this process's own files: a tracker must not pick up an edited wrapper.yaml
-            main.addInitialProperty("camel.main.routesReloadPattern", apps.stream()
+            main.addInitialProperty("camel.main.routesReloadPattern", apps.stream().filter(App::longRunning)
                     .map(App::routeFile).collect(Collectors.joining(",")));
             main.addInitialProperty("camel.main.routesReloadRemoveAllRoutes", "false");
             LOG.info("Routes reload when a file in {} changes", dir);

@@ -68,9 +68,6 @@ public record Invocation(List<App> apps, Map<String, String> flags, List<String>
             parsed.given().forEach((k, v) -> flags.put(app.command() + "." + k, v));
             i = args.size() - parsed.rest().size();
         }
-        if (apps.contains(App.ACCT_ETL) && apps.size() > 1) {
-            throw new UsageException("acct_etl runs alone: it ends with its input", false);
-        }
         return new Invocation(List.copyOf(apps), flags, List.of());
     }
 
