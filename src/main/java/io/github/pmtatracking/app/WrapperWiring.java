@@ -64,6 +64,7 @@ final class WrapperWiring implements AutoCloseable {
         config.timeouts(s.getInt("wrapper.idle_timeout_seconds", 300), s.getInt("wrapper.reply_timeout_seconds", 300),
                 s.getInt("wrapper.data_timeout_seconds", 600));
         config.maxConnections(s.getInt("wrapper.max_connections", 500));
+        config.drainTimeout(s.getInt("wrapper.drain_timeout_seconds", 20));
         config.verbose(s.getBoolean("wrapper.verbose", false));
         config.debugFiles(debugFile(s.get("wrapper.downstream_debug", "")), debugFile(s.get("wrapper.upstream_data_debug", "")));
         String trackingUrl = s.get("wrapper.tracking_url", "");

@@ -46,6 +46,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private UpstreamClient upstream;
     private boolean busy = true; // until the upstream greeting is relayed
     private boolean closing;
+    private boolean retiring;
     private boolean clientTls;
     private boolean authContinuation;
     private boolean upstreamOffersStartTls;
@@ -66,7 +67,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        if (!consumer.admit()) {
+        if (!consumer.admit(this)) {
             reply(SmtpReply.of(421, "4.7.0 Too many connections, try again later"));
             close();
             return;
@@ -95,7 +96,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        consumer.release();
+        consumer.release(this);
         if (upstream != null) {
             // a client gone mid-DATA: the upstream's DATA never started, so nothing is delivered
             upstream.quit();
@@ -148,7 +149,31 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     /** The current item is settled: take the next. */
     private void done() {
         busy = false;
+        if (retiring && mailFrom == null && !closing) {
+            sayGoodbye();
+            return;
+        }
         drain();
+    }
+
+    /**
+     * The listener is going away (the route stops or reloads, or the service stops): the message in
+     * hand is finished (relayed and answered), then the client gets 421 and reconnects, to the new
+     * listener or to another instance. A session between messages is told at once.
+     */
+    void retire() {
+        onLoop(() -> {
+            retiring = true;
+            if (!busy && mailFrom == null && !closing) {
+                sayGoodbye();
+            }
+        });
+    }
+
+    private void sayGoodbye() {
+        log("closing for a restart of the proxy");
+        reply(SmtpReply.of(421, "4.3.2 Service restarting, try again"));
+        close();
     }
 
     private void handle(Object item) {

@@ -21,6 +21,7 @@ public final class SmtpProxyConfiguration {
     int dataTimeoutSeconds = 600;
     int connectTimeoutSeconds = 30;
     int maxConnections = 500;
+    int drainTimeoutSeconds = 20;
     boolean verbose;
     DebugFile downstreamDebug;
     DebugFile upstreamDataDebug;
@@ -61,6 +62,12 @@ public final class SmtpProxyConfiguration {
         this.idleTimeoutSeconds = idleSeconds;
         this.replyTimeoutSeconds = replySeconds;
         this.dataTimeoutSeconds = dataSeconds;
+        return this;
+    }
+
+    /** How long a stopping proxy lets open sessions finish the message in hand. */
+    public SmtpProxyConfiguration drainTimeout(int seconds) {
+        this.drainTimeoutSeconds = seconds;
         return this;
     }
 

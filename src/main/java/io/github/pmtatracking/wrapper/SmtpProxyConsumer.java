@@ -7,6 +7,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Processor;
@@ -25,6 +27,7 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
 
     private final SmtpProxyConfiguration configuration;
     private final AtomicInteger open = new AtomicInteger();
+    private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel listener;
@@ -39,13 +42,16 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
     }
 
     /** Counts a new session; false when the limit is reached. */
-    boolean admit() {
-        configuration.stats.sessionsOpen.set(open.incrementAndGet());
-        return open.get() <= configuration.maxConnections;
+    boolean admit(ClientSession session) {
+        sessions.add(session);
+        configuration.stats.sessionsOpen.incrementAndGet(); // across consumers: a reload's old and new
+        return open.incrementAndGet() <= configuration.maxConnections;
     }
 
-    void release() {
-        configuration.stats.sessionsOpen.set(open.decrementAndGet());
+    void release(ClientSession session) {
+        sessions.remove(session);
+        configuration.stats.sessionsOpen.decrementAndGet();
+        open.decrementAndGet();
     }
 
     @Override
@@ -79,10 +85,27 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
                 configuration.offersStartTls() ? " (STARTTLS offered)" : "");
     }
 
+    /**
+     * Unbinds, then lets each open session finish the message in hand before it says 421 and
+     * closes (see {@link ClientSession#retire}), for up to the drain timeout. Camel's route stop
+     * and route reload both come here, so neither cuts a message short.
+     */
     @Override
     protected void doStop() throws Exception {
         if (listener != null) {
             listener.close().syncUninterruptibly();
+        }
+        if (!sessions.isEmpty()) {
+            LOG.info("SMTP proxy stopping: {} open sessions finish their current message first", sessions.size());
+            sessions.forEach(ClientSession::retire);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(configuration.drainTimeoutSeconds);
+            while (!sessions.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            if (!sessions.isEmpty()) {
+                LOG.warn("{} sessions still open after {} s: closing them (their clients keep their messages)",
+                        sessions.size(), configuration.drainTimeoutSeconds);
+            }
         }
         shutdownGroups();
         super.doStop();
@@ -93,8 +116,7 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
         if (workers != null) {
-            // open sessions get a moment to finish the message in hand
-            workers.shutdownGracefully(1, 15, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         }
     }
 }

@@ -38,7 +38,9 @@ public final class AppProcess implements AutoCloseable {
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add("-Dpmta.home=" + new File(".").getAbsolutePath());
+        if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Dpmta.home="))) {
+            cmd.add("-Dpmta.home=" + new File(".").getAbsolutePath());
+        }
         cmd.add("-Xmx256m");
         cmd.add("io.github.pmtatracking.app.PmtaTracking");
         cmd.addAll(List.of(args));
@@ -54,8 +56,8 @@ public final class AppProcess implements AutoCloseable {
     }
 
     /** Where its management server listens (/observe/health, /observe/metrics, /observe/jolokia). */
-    public String managementUrl() {
-        return "http://127.0.0.1:" + managementPort;
+    public int managementPort() {
+        return managementPort;
     }
 
     /** Waits until the output contains the text (a started listener, say). */

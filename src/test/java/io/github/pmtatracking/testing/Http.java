@@ -37,6 +37,24 @@ public final class Http {
         return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    /** POSTs a JSON body (a Jolokia request, say). */
+    public static HttpResponse<String> postJson(int port, String path, String json) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A GET with a longer timeout, answered as text (health, metrics). */
+    public static HttpResponse<String> getText(int port, String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10))
+                .build();
+        return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Sends the request bytes as they are and returns the status line. */
     public static String raw(int port, String request) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
