@@ -9,7 +9,11 @@ import io.github.pmtatracking.redis.RedisHealthCheck;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +55,7 @@ final class CamelApplication {
         try {
             if (services) {
                 startEmbeddedRedisIfNeeded();
-                configureRouteReload(main);
+                configureRouteReload(main, metrics);
             }
             RedisHealthCheck redisHealth = new RedisHealthCheck(
                     RedisAddress.parse(settings.get("redis.url", RedisAddress.DEFAULT_URL)));
@@ -101,21 +105,32 @@ final class CamelApplication {
 
     /**
      * Services reload a route file edited in place (acct_etl never does: its route holds PowerMTA's
-     * pipe, which a restart would cut). Only the changed file's routes restart, so editing
-     * feeder.yaml leaves the tracker's and the wrapper's listeners alone.
+     * pipe, which a restart would cut), through {@link GuardedRouteReload}.
      */
-    private void configureRouteReload(Main main) {
+    private void configureRouteReload(Main main, MeterRegistry metrics) {
         if (!settings.getBoolean("routes.reload", true)) {
             return;
         }
         home.routesDirectory().ifPresent(dir -> {
-            main.addInitialProperty("camel.main.routesReloadEnabled", "true");
-            main.addInitialProperty("camel.main.routesReloadDirectory", dir.toString());
             // only this process's own files: a tracker must not pick up an edited wrapper.yaml
-            main.addInitialProperty("camel.main.routesReloadPattern", apps.stream().filter(App::longRunning)
-                    .map(App::routeFile).collect(Collectors.joining(",")));
-            main.addInitialProperty("camel.main.routesReloadRemoveAllRoutes", "false");
-            LOG.info("Routes reload when a file in {} changes", dir);
+            List<String> files = apps.stream().filter(App::longRunning).map(App::routeFile).toList();
+            GuardedRouteReload reload = new GuardedRouteReload(dir, files);
+            main.addMainListener(new MainListenerSupport() {
+                @Override
+                public void afterConfigure(BaseMainSupport m) {
+                    try {
+                        m.getCamelContext().addService(reload);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("cannot watch " + dir + ": " + e.getMessage(), e);
+                    }
+                }
+            });
+            FunctionCounter.builder("pmta.routes.reloads", reload, GuardedRouteReload::reloads)
+                    .tag("result", "reloaded").description("Route files reloaded after an edit").register(metrics);
+            FunctionCounter.builder("pmta.routes.reloads", reload, GuardedRouteReload::refused)
+                    .tag("result", "refused").description("Edited route files that did not load (the previous version kept running)")
+                    .register(metrics);
+            LOG.info("Routes reload when {} in {} change", String.join(", ", files), dir);
         });
     }
 

@@ -53,7 +53,7 @@ class RouteReloadTest {
                      "tracker", "-in_hostport", "127.0.0.1:" + trackerPort,
                      "wrapper", "-in_hostport", "127.0.0.1:" + smtpPort, "-out_hostport", "127.0.0.1:" + upstream.port())) {
             app.awaitOutput("Started wrapper", 60);
-            assertTrue(app.output().contains("Routes reload when a file in " + routes + " changes"), app.output());
+            assertTrue(app.output().contains("Routes reload when tracker.yaml, wrapper.yaml in " + routes + " change"), app.output());
 
             AtomicBoolean running = new AtomicBoolean(true);
             TrackerClient clicks = new TrackerClient(trackerPort, running);
@@ -64,8 +64,18 @@ class RouteReloadTest {
             threads.forEach(Thread::start);
             Thread.sleep(1000);
 
+            // a broken edit (YAML that does not parse), and one Camel only sees when it builds the route
+            // (a setHeader without a value): both refused, the running routes stay
+            String trackerYaml = Files.readString(routes.resolve("tracker.yaml"));
+            Files.writeString(routes.resolve("tracker.yaml"), trackerYaml + "        - setHeader: [unclosed\n");
+            app.awaitOutput("routes/tracker.yaml was not loaded", 30);
+            Files.writeString(routes.resolve("tracker.yaml"), trackerYaml + "        - setHeader:\n            name: X-Route-Version\n");
+            awaitCount(app, "routes/tracker.yaml was not loaded", 2);
+            Thread.sleep(500);
+            assertEquals(0, clicks.version2.get());
+
             // the tracker's answers get a header, the wrapper logs each message: both visible once reloaded
-            Files.writeString(routes.resolve("tracker.yaml"), Files.readString(routes.resolve("tracker.yaml"))
+            Files.writeString(routes.resolve("tracker.yaml"), trackerYaml
                     + "        - setHeader:\n            name: X-Route-Version\n            constant: \"2\"\n");
             Files.writeString(routes.resolve("wrapper.yaml"), Files.readString(routes.resolve("wrapper.yaml"))
                     + "        - log:\n            message: \"wrapper route v2: ${header.SmtpProxyMessageId}\"\n");
@@ -81,12 +91,12 @@ class RouteReloadTest {
 
             String out = app.output();
             assertTrue(out.contains("Routes reloaded summary"), out);
-            assertTrue(clicks.version2.get() > 0, "the tracker answered with the new route");
-            // while the tracker's route is swapped, netty-http answers 404 (no route for the path):
-            // nothing is recorded for those, and they all fall between the last old and first new answer
-            assertTrue(clicks.notFound.stream().allMatch(id -> clicks.index(id) > clicks.lastOld.get()
-                    && clicks.index(id) < clicks.firstNew.get()), clicks.notFound + " outside the swap");
+            assertTrue(clicks.version2.get() > 0, "the tracker answered with the new route: " + out);
+            // while the tracker's route is swapped, netty-http answers 404 or 503 (no route, or one
+            // stopping): nothing is recorded for those, and nothing else goes wrong
             assertTrue(clicks.errors.isEmpty(), clicks.errors.toString());
+            assertTrue(clicks.notFound.size() < 50, clicks.notFound.toString());
+            assertEquals(2, count(app.output(), "was not loaded"), app.output());
 
             // every message was acknowledged in the end, and the upstream has each exactly once
             Set<String> acknowledged = new HashSet<>();
@@ -114,9 +124,10 @@ class RouteReloadTest {
             assertTrue(queued.containsAll(clicks.answered), "answered " + clicks.answered.size() + ", queued " + queued.size());
             int restarts = senders.stream().mapToInt(s -> s.restartReplies.get()).sum();
             System.out.printf("reload under load: %d messages, %d told 421 restarting and sent again; %d tracker requests"
-                            + " answered, %d answered 404 and %d refused during the swap (%.1f ms)%n",
+                            + " answered, %d answered 404/503 and %d refused during the swaps (longest time without an"
+                            + " answer: %.0f ms)%n",
                     acknowledged.size(), restarts, clicks.answered.size(), clicks.notFound.size(), clicks.refused.get(),
-                    clicks.swapStarted == 0 ? 0.0 : (clicks.swapEnded - clicks.swapStarted) / 1e6);
+                    clicks.longestOutage / 1e6);
         }
     }
 
@@ -129,14 +140,22 @@ class RouteReloadTest {
         final AtomicInteger refused = new AtomicInteger();
         final List<String> notFound = new ArrayList<>();
         final List<String> errors = new ArrayList<>();
-        final AtomicInteger lastOld = new AtomicInteger(-1);
-        final AtomicInteger firstNew = new AtomicInteger(Integer.MAX_VALUE);
-        volatile long swapStarted;
-        volatile long swapEnded;
+        volatile long outageStarted;
+        volatile long longestOutage;
 
-        int index(String id) {
-            return Integer.parseInt(id.substring("open-".length()));
+        void failed() {
+            if (outageStarted == 0) {
+                outageStarted = System.nanoTime();
+            }
         }
+
+        void answered() {
+            if (outageStarted != 0) {
+                longestOutage = Math.max(longestOutage, System.nanoTime() - outageStarted);
+                outageStarted = 0;
+            }
+        }
+
 
         TrackerClient(int port, AtomicBoolean running) {
             this.port = port;
@@ -151,31 +170,23 @@ class RouteReloadTest {
                     HttpResponse<byte[]> r = Http.get(port, CODEC.encode("http://t", TrackingLink.open(id, "r"))
                             .substring("http://t".length()));
                     boolean isNew = r.headers().firstValue("X-Route-Version").isPresent();
-                    if (r.statusCode() == 404) {
+                    if (r.statusCode() == 404 || r.statusCode() == 503) {
                         notFound.add(id);
-                        if (swapStarted == 0) {
-                            swapStarted = System.nanoTime();
-                        }
+                        failed();
                         continue;
                     }
+                    answered();
                     if (r.statusCode() != 200) {
                         errors.add(id + ": " + r.statusCode());
                         continue;
                     }
                     answered.add(id);
                     if (isNew) {
-                        if (version2.incrementAndGet() == 1) {
-                            firstNew.set(i);
-                            swapEnded = System.nanoTime();
-                        }
-                    } else {
-                        lastOld.set(i);
+                        version2.incrementAndGet();
                     }
                 } catch (IOException e) {
                     refused.incrementAndGet(); // the listener is rebinding: no answer, so nothing was promised
-                    if (swapStarted == 0) {
-                        swapStarted = System.nanoTime();
-                    }
+                    failed();
                     sleep(5);
                 } catch (InterruptedException e) {
                     return;
@@ -233,6 +244,21 @@ class RouteReloadTest {
             }
             return reply != null && reply.startsWith(code);
         }
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    private static void awaitCount(AppProcess app, String part, int n) throws InterruptedException {
+        for (int i = 0; i < 300 && count(app.output(), part) < n; i++) {
+            Thread.sleep(100);
+        }
+        assertEquals(n, count(app.output(), part), app.output());
     }
 
     private static void sleep(long ms) {
