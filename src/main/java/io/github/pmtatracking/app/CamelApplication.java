@@ -41,6 +41,8 @@ final class CamelApplication {
         Main main = new Main();
         main.setAppName(apps.stream().map(App::command).collect(Collectors.joining("+")));
         main.setDefaultPropertyPlaceholderLocation("file:" + home.configFile() + ";optional=true");
+        // the context's name is in every route MBean's name (Jolokia, Hawtio, jolokia-access.xml)
+        main.addInitialProperty("camel.main.name", "pmta-tracking");
         main.configure().withRoutesIncludePattern(apps.stream()
                 .map(a -> home.routeLocation(a.routeFile()))
                 .collect(Collectors.joining(",")));
