@@ -59,10 +59,12 @@ final class CamelApplication {
                 startEmbeddedRedisIfNeeded();
                 configureRouteReload(main, metrics);
             }
-            RedisHealthCheck redisHealth = new RedisHealthCheck(
-                    RedisAddress.parse(settings.get("redis.url", RedisAddress.DEFAULT_URL)));
-            resources.add(redisHealth);
-            main.bind("redisHealthCheck", redisHealth);
+            if (apps.stream().anyMatch(a -> a != App.WRAPPER)) { // the wrapper alone never needs Redis
+                RedisHealthCheck redisHealth = new RedisHealthCheck(
+                        RedisAddress.parse(settings.get("redis.url", RedisAddress.DEFAULT_URL)));
+                resources.add(redisHealth);
+                main.bind("redisHealthCheck", redisHealth);
+            }
             for (App app : apps) {
                 switch (app) {
                     case TRACKER -> {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,7 @@ final class GuardedRouteReload extends RouteWatcherReloadStrategy {
     private final Map<String, String> refusedText = new ConcurrentHashMap<>();
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private DefaultCamelContext scratch;
 
     GuardedRouteReload(Path directory, List<String> files) {
         super(directory.toString(), false);
@@ -107,13 +109,34 @@ final class GuardedRouteReload extends RouteWatcherReloadStrategy {
         }
     }
 
-    /** Why the text does not load as routes (YAML syntax, unknown keys...), or null. */
-    private static String parseProblem(String location, String text) {
-        try (DefaultCamelContext scratch = new DefaultCamelContext()) {
+    /**
+     * Why the text does not load as routes (YAML syntax, unknown keys...), or null. A context of
+     * its own, never started, holds the definitions for the moment of the check.
+     */
+    private String parseProblem(String location, String text) {
+        if (scratch == null) {
+            scratch = new DefaultCamelContext(false);
+            scratch.getCamelContextExtension().setName("route-check");
+        }
+        try {
             PluginHelper.getRoutesLoader(scratch).loadRoutes(ResourceHelper.fromString(location, text));
             return null;
         } catch (Exception e) {
             return message(e);
+        } finally {
+            try {
+                scratch.removeRouteDefinitions(new ArrayList<>(scratch.getRouteDefinitions()));
+            } catch (Exception e) {
+                scratch = null; // a fresh one next time
+            }
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        super.doStop();
+        if (scratch != null) {
+            scratch.close();
         }
     }
 

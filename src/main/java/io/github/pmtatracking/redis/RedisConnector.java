@@ -2,6 +2,7 @@ package io.github.pmtatracking.redis;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -23,6 +24,10 @@ public final class RedisConnector implements AutoCloseable {
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                // a Redis host that drops packets costs no more than a command would
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(commandTimeout.compareTo(Duration.ofSeconds(10)) < 0 ? commandTimeout : Duration.ofSeconds(10))
+                        .build())
                 .build());
     }
 

@@ -359,6 +359,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             upstream.send("RSET", replyTimeout());
             resetTransaction();
             config.stats.tooBig.increment();
+            config.stats.refusedPermanent.increment(); // what the client is told: 552
             answer(SmtpReply.of(552, "5.3.4 Message size exceeds the limit of " + config.maxMessageSize + " bytes"));
             return;
         }
@@ -386,6 +387,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             String why = failure == null ? "the route produced no message" : failure.getMessage();
             LOG.warn("[{}] message {} not relayed, route failed: {}", sessionId, messageId, why);
             config.stats.routeFailures.increment();
+            (permanent ? config.stats.refusedPermanent : config.stats.refusedTransient).increment(); // 554 or 451
             upstream.send("RSET", replyTimeout()); // the envelope went upstream: end that transaction
             resetTransaction();
             answer(permanent ? SmtpReply.of(554, "5.6.0 Message refused: " + oneLine(why))

@@ -28,6 +28,7 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
     private final SmtpProxyConfiguration configuration;
     private final AtomicInteger open = new AtomicInteger();
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel listener;
@@ -44,6 +45,9 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
     /** Counts a new session; false when the limit is reached. */
     boolean admit(ClientSession session) {
         sessions.add(session);
+        if (stopping) {
+            session.retire(); // accepted just before the listener closed: it gets its 421 too
+        }
         configuration.stats.sessionsOpen.incrementAndGet(); // across consumers: a reload's old and new
         return open.incrementAndGet() <= configuration.maxConnections;
     }
@@ -57,6 +61,7 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        stopping = false;
         boss = NettyTransport.group(1);
         workers = NettyTransport.group(0);
         ServerBootstrap b = new ServerBootstrap()
@@ -92,6 +97,7 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
      */
     @Override
     protected void doStop() throws Exception {
+        stopping = true;
         if (listener != null) {
             listener.close().syncUninterruptibly();
         }

@@ -45,7 +45,8 @@ public final class WrapperMetrics implements MeterBinder {
     private void failed(MeterRegistry registry, String replyClass, ToDoubleFunction<WrapperStats> count) {
         FunctionCounter.builder("pmta.wrapper.messages.failed", stats, count)
                 .tag("reply_class", replyClass)
-                .description("Messages not relayed, by the class of the reply the client got")
+                .description("Messages not relayed, by the class of the reply the client got: the upstream's refusals,"
+                        + " route failures (451, or 554 for a MessageRejectedException) and size refusals (552)")
                 .register(registry);
     }
 
