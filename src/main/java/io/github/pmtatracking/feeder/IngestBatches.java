@@ -33,7 +33,8 @@ public final class IngestBatches {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestBatches.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int CLAIM_CHUNK = 4000; // Lua unpack() takes about 8000 values at most
+    private static final int CLAIM_CHUNK = 4000; // entries per claim: one reply of a bounded size
+    private static final int MAX_CLAIMED = 100_000; // entries held, unreadable ones included
 
     /** One in-flight entry: its NDJSON line, or why it is dead-lettered. */
     private record Claimed(String raw, byte[] line, String badReason, long timestamp) {
@@ -57,6 +58,7 @@ public final class IngestBatches {
 
     private int batchSize; // entries of claimed that the batch being sent covers
     private long batchRawBytes;
+    private int batchEvents; // readable entries among them
     private long batchGzipBytes;
     private long notBefore; // backoff: no attempt before this time (ms)
     private long backoffMillis;
@@ -80,6 +82,7 @@ public final class IngestBatches {
         claimed.clear();
         claimedBytes = 0;
         batchSize = 0;
+        batchEvents = 0;
         List<String> left = queue.inflight();
         if (!left.isEmpty()) {
             LOG.info("Sending again {} events left in flight ({})", left.size(), queue.inflightKey());
@@ -158,7 +161,7 @@ public final class IngestBatches {
 
     private byte[] nextBatch() {
         while (true) {
-            while (claimedBytes <= maxBytes) {
+            while (claimedBytes <= maxBytes && claimed.size() < MAX_CLAIMED) {
                 List<String> more = queue.claim(CLAIM_CHUNK);
                 if (more.isEmpty()) {
                     break;
@@ -193,6 +196,7 @@ public final class IngestBatches {
                 return null;
             }
             batchSize = k;
+            batchEvents = lines;
             batchRawBytes = bytes;
             byte[] gz = gzip(k, bytes);
             batchGzipBytes = gz.length;
@@ -202,13 +206,7 @@ public final class IngestBatches {
 
     /** Events in the batch being sent. */
     public int batchEvents() {
-        int n = 0;
-        for (int i = 0; i < batchSize; i++) {
-            if (claimed.get(i).line() != null) {
-                n++;
-            }
-        }
-        return n;
+        return batchEvents;
     }
 
     /**
@@ -297,6 +295,7 @@ public final class IngestBatches {
         }
         claimed.subList(0, k).clear();
         batchSize = 0;
+        batchEvents = 0;
         if (why != null && LOG.isDebugEnabled()) {
             LOG.debug("Settled {} entries: {}", k, why);
         }
@@ -309,6 +308,7 @@ public final class IngestBatches {
         stats.batchesRetried.increment();
         LOG.warn("Batch of {} events not delivered ({}); kept in flight, retrying in {} s", batchEvents(), why, wait / 1000.0);
         batchSize = 0;
+        batchEvents = 0;
     }
 
     /** Parses and enriches newly claimed entries, one MGET for their accounting records. */

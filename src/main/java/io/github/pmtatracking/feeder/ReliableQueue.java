@@ -16,23 +16,41 @@ import java.util.List;
  */
 public final class ReliableQueue {
 
+    /**
+     * RPUSHes values[from..#values] to a key in slices: Lua's unpack() takes about 8,000 values at
+     * most, and a batch or a run of dead letters can be larger.
+     */
+    private static final String PUSH_ALL = """
+            local function pushAll(key, values, from)
+              for i = from, #values, 4000 do
+                redis.call('RPUSH', key, unpack(values, i, math.min(i + 3999, #values)))
+              end
+            end
+            """;
+
     /** Moves up to ARGV[1] entries from the head of KEYS[1] to the tail of KEYS[2], atomically. */
-    private static final String CLAIM = """
+    private static final String CLAIM = PUSH_ALL + """
             local items = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
             if #items > 0 then
               redis.call('LTRIM', KEYS[1], #items, -1)
-              redis.call('RPUSH', KEYS[2], unpack(items))
+              pushAll(KEYS[2], items, 1)
             end
             return items
             """;
 
     /** Drops the first ARGV[1] in-flight entries, appending ARGV[2..] to the dead-letter list KEYS[2]. */
-    private static final String ACKNOWLEDGE = """
-            if #ARGV > 1 then
-              redis.call('RPUSH', KEYS[2], unpack(ARGV, 2))
-            end
+    private static final String ACKNOWLEDGE = PUSH_ALL + """
+            pushAll(KEYS[2], ARGV, 2)
             redis.call('LTRIM', KEYS[1], tonumber(ARGV[1]), -1)
             return 1
+            """;
+
+    /** Releases the owner lock if this process holds it. */
+    private static final String UNLOCK = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              return redis.call('DEL', KEYS[1])
+            end
+            return 0
             """;
 
     /** Renews the owner lock if this process holds it. */
@@ -113,8 +131,6 @@ public final class ReliableQueue {
     }
 
     public void unlock(String token) {
-        if (token.equals(redis().get(lock))) {
-            redis().del(lock);
-        }
+        redis().eval(UNLOCK, ScriptOutputType.INTEGER, new String[] {lock}, token);
     }
 }
