@@ -1,7 +1,7 @@
 package io.github.pmtatracking.app;
 
 import io.github.pmtatracking.acct.AcctEtlMetrics;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.github.pmtatracking.acct.AccountingInput;
 import io.github.pmtatracking.acct.AccountingKeys;
 import io.github.pmtatracking.acct.AccountingRecordLoader;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * The beans of acct_etl, built from the settings. It never starts an embedded Redis: PowerMTA
  * starts and stops this program at will, and a Redis it started would die with it.
  */
-final class AcctEtlWiring implements AutoCloseable {
+final class AcctEtlWiring implements Dataflow {
 
     private static final Logger LOG = LoggerFactory.getLogger(AcctEtlWiring.class);
 
@@ -33,7 +33,6 @@ final class AcctEtlWiring implements AutoCloseable {
     private final PipelinedRedisWriter writer;
     private final AccountingRecordLoader loader;
     private final AccountingInput input;
-    private final JmxRegistration jmx;
 
     AcctEtlWiring(Settings s) {
         String infile = s.get("acct_etl.infile", "");
@@ -51,14 +50,13 @@ final class AcctEtlWiring implements AutoCloseable {
                 s.getInt("acct_etl.max_pending", 100_000));
         this.loader = new AccountingRecordLoader(writer, keys, columnFilter(s.get("acct_etl.fields", DEFAULT_FIELDS)));
         this.input = new AccountingInput(infile);
-        this.jmx = JmxRegistration.register("io.github.pmtatracking:type=acct_etl,name=stats", loader);
         LOG.info("acct_etl storing into Redis at {} as {}<id> for {} s", redis.display(), keys.messagePrefix(), keys.ttlSeconds());
     }
 
-    void bindTo(Main main, MeterRegistry metrics) {
+    @Override
+    public void bindTo(Main main) {
         main.bind("accountingInput", input);
         main.bind("accountingRecordLoader", loader);
-        new AcctEtlMetrics(loader).bindTo(metrics);
     }
 
     /** {@code a,b,prefix*} or {@code *} for every column. */
@@ -74,12 +72,21 @@ final class AcctEtlWiring implements AutoCloseable {
     }
 
     @Override
+    public Object stats() {
+        return loader;
+    }
+
+    @Override
+    public MeterBinder metrics() {
+        return new AcctEtlMetrics(loader);
+    }
+
+    @Override
     public void close() throws InterruptedException {
         int unsaved = writer.drain(Duration.ofSeconds(5));
         if (unsaved > 0) {
             LOG.error("Stopped with {} records not yet confirmed by Redis", unsaved);
         }
         writer.close();
-        jmx.close();
     }
 }

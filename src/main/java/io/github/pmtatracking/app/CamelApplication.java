@@ -66,33 +66,22 @@ final class CamelApplication {
                 main.bind("redisHealthCheck", redisHealth);
             }
             for (App app : apps) {
-                switch (app) {
-                    case TRACKER -> {
-                        TrackerWiring wiring = new TrackerWiring(settings);
-                        resources.add(wiring);
-                        wiring.bindTo(main, metrics);
-                    }
-                    case FEEDER -> {
-                        FeederWiring wiring = new FeederWiring(settings, home);
-                        resources.add(wiring);
-                        wiring.bindTo(main, metrics);
-                    }
-                    case WRAPPER -> {
-                        WrapperWiring wiring = new WrapperWiring(settings, home);
-                        resources.add(wiring);
-                        wiring.bindTo(main, metrics);
-                    }
-                    case ACCT_ETL -> {
-                        AcctEtlWiring wiring = new AcctEtlWiring(settings);
-                        resources.add(wiring);
-                        wiring.bindTo(main, metrics);
-                        if (!services) {
-                            // a pipe program: when PowerMTA stops it, leave quickly
-                            main.addOverrideProperty("camel.main.shutdownTimeout", "10");
-                        }
-                    }
+                Dataflow flow = switch (app) {
+                    case TRACKER -> new TrackerWiring(settings);
+                    case FEEDER -> new FeederWiring(settings, home);
+                    case WRAPPER -> new WrapperWiring(settings, home);
+                    case ACCT_ETL -> new AcctEtlWiring(settings);
                     case LINKTOOL -> throw new IllegalStateException("linktool does not run in Camel");
-                }
+                };
+                resources.add(flow);
+                flow.bindTo(main);
+                resources.add(JmxRegistration.register("io.github.pmtatracking:type=" + app.command() + ",name=stats",
+                        flow.stats()));
+                flow.metrics().bindTo(metrics);
+            }
+            if (apps.equals(List.of(App.ACCT_ETL))) {
+                // a pipe program: when PowerMTA stops it, leave quickly
+                main.addOverrideProperty("camel.main.shutdownTimeout", "10");
             }
             main.run();
         } finally {

@@ -1,7 +1,7 @@
 package io.github.pmtatracking.app;
 
 import io.github.pmtatracking.feeder.FeederMetrics;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.github.pmtatracking.feeder.FeederStats;
 import io.github.pmtatracking.feeder.IngestApi;
 import io.github.pmtatracking.feeder.IngestBatches;
@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The beans of the feeder, built from the settings. */
-final class FeederWiring implements AutoCloseable {
+final class FeederWiring implements Dataflow {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeederWiring.class);
     static final long DEFAULT_MAX_BYTES = 5L * 1024 * 1024;
@@ -27,7 +27,6 @@ final class FeederWiring implements AutoCloseable {
     private final String destination;
     private final String outbox;
     private final String pollMillis;
-    private final JmxRegistration jmx;
 
     FeederWiring(Settings s, AppHome home) {
         RedisAddress address = RedisAddress.parse(s.get("redis.url", RedisAddress.DEFAULT_URL));
@@ -47,7 +46,6 @@ final class FeederWiring implements AutoCloseable {
         this.outbox = home.resolve(s.get("feeder.outbox_dir", "data/ingest")).toString();
         this.destination = s.get("feeder.destination", api.hasKey() ? "ingest-api" : "ingest-files");
         this.pollMillis = Integer.toString(s.getInt("feeder.poll_ms", 1000));
-        this.jmx = JmxRegistration.register("io.github.pmtatracking:type=feeder,name=stats", stats);
         if (destination.equals("ingest-api")) {
             LOG.info("feeder '{}': events from Redis at {} to {}", id, address.display(), api.url());
         } else if (destination.equals("ingest-files")) {
@@ -58,11 +56,10 @@ final class FeederWiring implements AutoCloseable {
         }
     }
 
-    void bindTo(Main main, MeterRegistry metrics) {
+    @Override
+    public void bindTo(Main main) {
         main.bind("ingestBatches", batches);
         main.bind("ingestApi", api);
-        main.bind("feederStats", stats);
-        new FeederMetrics(stats).bindTo(metrics);
         main.addOverrideProperty("feeder.destination", destination);
         main.addOverrideProperty("feeder.ingest_url", api.url());
         main.addOverrideProperty("feeder.outbox_dir", outbox);
@@ -78,9 +75,18 @@ final class FeederWiring implements AutoCloseable {
     }
 
     @Override
+    public Object stats() {
+        return stats;
+    }
+
+    @Override
+    public MeterBinder metrics() {
+        return new FeederMetrics(stats);
+    }
+
+    @Override
     public void close() {
         batches.close();
         redis.close();
-        jmx.close();
     }
 }

@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
  * on loopback unless told otherwise. The Jolokia access policy is {@code jolokia-access.xml} in the
  * jar.
  *
- * <p>The address is resolved here, as Camel would (a JVM system property such as
- * {@code -Dcamel.management.port}, then the environment {@code CAMEL_MANAGEMENT_PORT}, then
- * config/application.properties, then the default), and handed to Camel as fixed values, so the
- * port checked before start is the port Camel binds.
+ * <p>The address is resolved here with the settings' precedence ({@code -Dcamel.management.port},
+ * then the environment {@code CAMEL_MANAGEMENT_PORT}, then config/application.properties, then the
+ * default), and handed to Camel as fixed values, so the port checked before start is the port
+ * Camel binds.
  */
 final class ManagementServer {
 
@@ -30,11 +30,9 @@ final class ManagementServer {
     private final int port;
 
     ManagementServer(Settings s) {
-        this.enabled = Boolean.parseBoolean(System.getProperty("camel.management.enabled",
-                Boolean.toString(s.getBoolean("camel.management.enabled", true))));
-        this.host = System.getProperty("camel.management.host", s.get("camel.management.host", DEFAULT_HOST));
-        String p = System.getProperty("camel.management.port");
-        this.port = p != null ? Integer.parseInt(p.trim()) : s.getInt("camel.management.port", DEFAULT_PORT);
+        this.enabled = s.getBoolean("camel.management.enabled", true);
+        this.host = s.get("camel.management.host", DEFAULT_HOST);
+        this.port = s.getInt("camel.management.port", DEFAULT_PORT);
     }
 
     /**

@@ -12,8 +12,8 @@ import java.util.Properties;
 
 /**
  * Every setting of the application, resolved with the precedence the issues ask for: a command-line
- * flag, then the environment variable ({@code a.x} is {@code A_X}), then
- * {@code config/application.properties}, then the built-in default.
+ * flag, then a JVM system property ({@code -Da.x=...}), then the environment variable ({@code a.x}
+ * is {@code A_X}), then {@code config/application.properties}, then the built-in default.
  */
 public final class Settings {
 
@@ -40,6 +40,9 @@ public final class Settings {
     public String get(String key, String defaultValue) {
         String v = flags.get(key);
         if (v == null) {
+            v = System.getProperty(key); // -Dkey=value, as Camel reads its own settings
+        }
+        if (v == null) {
             v = env.get(envName(key));
         }
         if (v == null) {
@@ -50,7 +53,8 @@ public final class Settings {
 
     /** Like {@link #get} but also reads a legacy environment variable name (e.g. SPARKPOST_HOST_INGEST). */
     public String get(String key, String legacyEnv, String defaultValue) {
-        if (!flags.containsKey(key) && !env.containsKey(envName(key)) && env.containsKey(legacyEnv)) {
+        if (!flags.containsKey(key) && System.getProperty(key) == null && !env.containsKey(envName(key))
+                && env.containsKey(legacyEnv)) {
             return env.get(legacyEnv).trim();
         }
         return get(key, defaultValue);

@@ -1,7 +1,7 @@
 package io.github.pmtatracking.app;
 
 import io.github.pmtatracking.tracker.TrackerMetrics;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.github.pmtatracking.link.LinkCodec;
 import io.github.pmtatracking.redis.RedisAddress;
 import io.github.pmtatracking.tracker.ClientAddress;
@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The beans of the tracker, built from the settings. */
-final class TrackerWiring implements AutoCloseable {
+final class TrackerWiring implements Dataflow {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrackerWiring.class);
 
@@ -24,7 +24,6 @@ final class TrackerWiring implements AutoCloseable {
     private final RedisEventBuffer buffer;
     private final TrackingRequestProcessor requests;
     private final HostPort listen;
-    private final JmxRegistration jmx;
 
     TrackerWiring(Settings s) {
         this.listen = HostPort.parse(s.get("tracker.in_hostport", ":8888"), "-in_hostport");
@@ -43,17 +42,15 @@ final class TrackerWiring implements AutoCloseable {
         this.buffer = new RedisEventBuffer(redis, queueKey, capacity, stats, Duration.ofSeconds(10));
         this.requests = new TrackingRequestProcessor(codec,
                 new ClientAddress(s.get("tracker.trusted_proxies", ClientAddress.DEFAULT_TRUSTED)),
-                stats, s.getBoolean("tracker.log_events", true), maxPath);
-        this.jmx = JmxRegistration.register("io.github.pmtatracking:type=tracker,name=stats", stats);
+                stats, s.getBoolean("tracker.log_events", true));
         LOG.info("tracker listening on {}, events to {} at {} (buffer {}), links {}", listen, queueKey, redis.display(),
                 capacity, secret.isEmpty() ? "unsigned" : acceptUnsigned ? "signed (unsigned accepted)" : "signed");
     }
 
-    void bindTo(Main main, MeterRegistry metrics) {
+    @Override
+    public void bindTo(Main main) {
         main.bind("trackingRequest", requests);
         main.bind("trackingEventQueue", new QueueEventProcessor(buffer));
-        main.bind("trackerStats", stats);
-        new TrackerMetrics(stats).bindTo(metrics);
         DefaultHeaderFilterStrategy headers = new DefaultHeaderFilterStrategy();
         headers.setOutFilterStartsWith(DefaultHeaderFilterStrategy.CAMEL_FILTER_STARTS_WITH);
         headers.setInFilterStartsWith(DefaultHeaderFilterStrategy.CAMEL_FILTER_STARTS_WITH);
@@ -63,8 +60,17 @@ final class TrackerWiring implements AutoCloseable {
     }
 
     @Override
+    public Object stats() {
+        return stats;
+    }
+
+    @Override
+    public MeterBinder metrics() {
+        return new TrackerMetrics(stats);
+    }
+
+    @Override
     public void close() {
         buffer.close();
-        jmx.close();
     }
 }

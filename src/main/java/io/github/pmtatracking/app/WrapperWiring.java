@@ -1,7 +1,7 @@
 package io.github.pmtatracking.app;
 
 import io.github.pmtatracking.wrapper.WrapperMetrics;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.github.pmtatracking.link.LinkCodec;
 import io.github.pmtatracking.wrapper.DebugFile;
 import io.github.pmtatracking.wrapper.EngagementTracking;
@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The SMTP proxy's configuration and the quick start's outbox, built from the settings. */
-final class WrapperWiring implements AutoCloseable {
+final class WrapperWiring implements Dataflow {
 
     private static final Logger LOG = LoggerFactory.getLogger(WrapperWiring.class);
 
@@ -78,7 +78,6 @@ final class WrapperWiring implements AutoCloseable {
         }
         this.tracking = new EngagementTracking(tracker, EngagementTracking.MultiRecipient.valueOf(multi));
         config.stats().tracking(tracking);
-        resources.add(JmxRegistration.register("io.github.pmtatracking:type=wrapper,name=stats", config.stats()));
         LOG.info("Engagement tracking URL: {}", trackingUrl);
         LOG.info("Incoming host:port set to {}", config.listenAddress());
         LOG.info("Outgoing host:port set to {}", config.upstreamAddress());
@@ -96,10 +95,20 @@ final class WrapperWiring implements AutoCloseable {
         return f;
     }
 
-    void bindTo(Main main, MeterRegistry metrics) {
+    @Override
+    public void bindTo(Main main) {
         main.bind("smtp-proxy", new SmtpProxyComponent(config));
         main.bind("engagementTracking", tracking);
-        new WrapperMetrics(config.stats()).bindTo(metrics);
+    }
+
+    @Override
+    public Object stats() {
+        return config.stats();
+    }
+
+    @Override
+    public MeterBinder metrics() {
+        return new WrapperMetrics(config.stats());
     }
 
     @Override

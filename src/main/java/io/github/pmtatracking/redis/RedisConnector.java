@@ -6,7 +6,10 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one place Lettuce clients are made: connections made on first use, so a service can start
@@ -15,11 +18,17 @@ import java.time.Duration;
  */
 public final class RedisConnector implements AutoCloseable {
 
+    // Lettuce's event loops, computation pool and timer, shared by every connector of the process
+    // (each RedisClient.create(uri) would start a set of its own); shut down with the last connector
+    private static ClientResources shared;
+    private static int users;
+
     private final RedisClient client;
     private volatile StatefulRedisConnection<String, String> connection;
+    private boolean closed;
 
     public RedisConnector(RedisAddress address, Duration commandTimeout) {
-        this.client = RedisClient.create(address.uri());
+        this.client = RedisClient.create(acquireResources(), address.uri());
         this.client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -55,10 +64,30 @@ public final class RedisConnector implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (connection != null) {
             connection.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        releaseResources();
+    }
+
+    private static synchronized ClientResources acquireResources() {
+        if (shared == null) {
+            shared = DefaultClientResources.create();
+        }
+        users++;
+        return shared;
+    }
+
+    private static synchronized void releaseResources() {
+        if (--users == 0) {
+            shared.shutdown(0, 1, TimeUnit.SECONDS);
+            shared = null;
+        }
     }
 }

@@ -120,15 +120,4 @@ public final class TrackerStats implements TrackerStatsMXBean {
     public long getDropped() {
         return dropped.sum();
     }
-
-    @Override
-    public void reset() {
-        opens.reset();
-        initialOpens.reset();
-        clicks.reset();
-        heads.reset();
-        pushed.reset();
-        dropped.reset();
-        refused.values().forEach(LongAdder::reset);
-    }
 }

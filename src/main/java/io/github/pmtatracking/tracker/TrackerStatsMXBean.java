@@ -22,5 +22,4 @@ public interface TrackerStatsMXBean {
 
     long getDropped();
 
-    void reset();
 }

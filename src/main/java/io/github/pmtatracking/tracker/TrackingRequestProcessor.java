@@ -41,26 +41,24 @@ public final class TrackingRequestProcessor implements Processor {
     private final ClientAddress clientAddress;
     private final TrackerStats stats;
     private final boolean logEvents;
-    private final int maxPathLength;
 
-    public TrackingRequestProcessor(LinkCodec codec, ClientAddress clientAddress, TrackerStats stats,
-                                    boolean logEvents, int maxPathLength) {
+    public TrackingRequestProcessor(LinkCodec codec, ClientAddress clientAddress, TrackerStats stats, boolean logEvents) {
         this.codec = codec;
         this.clientAddress = clientAddress;
         this.stats = stats;
         this.logEvents = logEvents;
-        this.maxPathLength = maxPathLength;
     }
 
     @Override
     public void process(Exchange exchange) {
         Message msg = exchange.getMessage();
-        HttpRequest request = msg instanceof NettyHttpMessage n ? n.getHttpRequest() : null;
-        String method = request != null ? request.method().name() : msg.getHeader(Exchange.HTTP_METHOD, "GET", String.class);
-        String target = request != null ? request.uri() : msg.getHeader(Exchange.HTTP_URI, "/", String.class);
-        String userAgent = header(request, msg, "User-Agent");
-        String realIp = header(request, msg, "X-Real-IP");
-        String forwardedFor = header(request, msg, "X-Forwarded-For");
+        // the route's from is netty-http with mapHeaders off: the raw request is the only source
+        HttpRequest request = ((NettyHttpMessage) msg).getHttpRequest();
+        String method = request.method().name();
+        String target = request.uri();
+        String userAgent = request.headers().get("User-Agent");
+        String realIp = request.headers().get("X-Real-IP");
+        String forwardedFor = request.headers().get("X-Forwarded-For");
         // read raw: a typed getHeader made Camel search its converters by reflection on every request
         Object remote = msg.getHeader(NettyConstants.NETTY_REMOTE_ADDRESS);
         SocketAddress peer = remote instanceof SocketAddress a ? a : null;
@@ -80,10 +78,6 @@ public final class TrackingRequestProcessor implements Processor {
         }
         int query = target.indexOf('?');
         String path = query < 0 ? target : target.substring(0, query);
-        if (path.length() > maxPathLength) {
-            refuse(msg, 414, "path_too_long", "path longer than " + maxPathLength);
-            return;
-        }
         TrackingLink link;
         try {
             DecodedLink decoded = codec.decodePath(path);
@@ -184,12 +178,5 @@ public final class TrackingRequestProcessor implements Processor {
             i = end - 1;
         }
         return sb == null ? target : sb.toString();
-    }
-
-    private static String header(HttpRequest request, Message msg, String name) {
-        if (request != null) {
-            return request.headers().get(name);
-        }
-        return msg.getHeader(name, String.class);
     }
 }
