@@ -359,8 +359,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             upstream.send("RSET", replyTimeout());
             resetTransaction();
             config.stats.tooBig.increment();
-            config.stats.refusedPermanent.increment(); // what the client is told: 552
-            answer(SmtpReply.of(552, "5.3.4 Message size exceeds the limit of " + config.maxMessageSize + " bytes"));
+            refuseMessage(SmtpReply.of(552, "5.3.4 Message size exceeds the limit of " + config.maxMessageSize + " bytes"));
             return;
         }
         debugDownstream(m.content());
@@ -378,6 +377,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         consumer.getAsyncProcessor().process(exchange, doneSync -> onLoop(() -> afterRoute(exchange, messageId)));
     }
 
+    /** The proxy refuses the message itself: the envelope went upstream, so that transaction ends too. */
+    private void refuseMessage(SmtpReply reply) {
+        upstream.send("RSET", replyTimeout());
+        resetTransaction();
+        config.stats.finalReply(reply);
+        answer(reply);
+    }
+
     private void afterRoute(Exchange exchange, String messageId) {
         Exception failure = exchange.getException();
         byte[] out = failure == null ? exchange.getMessage().getBody(byte[].class) : null;
@@ -387,10 +394,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             String why = failure == null ? "the route produced no message" : failure.getMessage();
             LOG.warn("[{}] message {} not relayed, route failed: {}", sessionId, messageId, why);
             config.stats.routeFailures.increment();
-            (permanent ? config.stats.refusedPermanent : config.stats.refusedTransient).increment(); // 554 or 451
-            upstream.send("RSET", replyTimeout()); // the envelope went upstream: end that transaction
-            resetTransaction();
-            answer(permanent ? SmtpReply.of(554, "5.6.0 Message refused: " + oneLine(why))
+            refuseMessage(permanent ? SmtpReply.of(554, "5.6.0 Message refused: " + oneLine(why))
                     : SmtpReply.of(451, "4.3.0 Message not relayed, try again later"));
             return;
         }

@@ -40,7 +40,7 @@ public final class EngagementTracking {
         }
         String rcpt = recipients != null && recipients.size() == 1 ? recipients.get(0) : "";
         try {
-            MimeRewriter.Result r = mime.rewrite(message, MessageIds.next(),
+            MimeRewriter.Result r = mime.rewrite(message, MessageIds::next,
                     id -> tracker == null ? UnaryOperator.identity() : html -> tracker.track(html, id, rcpt));
             rewritten.increment();
             if (LOG.isDebugEnabled()) {

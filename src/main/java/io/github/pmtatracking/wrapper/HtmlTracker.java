@@ -36,6 +36,7 @@ public final class HtmlTracker {
 
     private final LinkCodec codec;
     private final String trackingUrl;
+    private final String ownLinkPrefix; // links already pointing at the tracker are left alone
     private final boolean open;
     private final boolean initialOpen;
     private final boolean click;
@@ -43,6 +44,7 @@ public final class HtmlTracker {
     public HtmlTracker(LinkCodec codec, String trackingUrl, boolean open, boolean initialOpen, boolean click) {
         this.codec = codec;
         this.trackingUrl = LinkCodec.normalizeTrackingUrl(trackingUrl);
+        this.ownLinkPrefix = this.trackingUrl.toLowerCase(Locale.ROOT) + "/";
         this.open = open;
         this.initialOpen = initialOpen;
         this.click = click;
@@ -128,7 +130,7 @@ public final class HtmlTracker {
                 || target.contains("[[") || target.contains("${")) {
             return false; // a template placeholder, filled in later by someone else
         }
-        return !lower.startsWith(trackingUrl.toLowerCase(Locale.ROOT) + "/");
+        return !lower.startsWith(ownLinkPrefix);
     }
 
     private String openPixel(String messageId, String rcpt) {

@@ -59,13 +59,19 @@ public final class MimeRewriter {
      */
     public Result rewrite(byte[] msg, String messageId, java.util.function.Function<String, UnaryOperator<String>> html)
             throws MimeProblem {
+        return rewrite(msg, () -> messageId, html);
+    }
+
+    /** The same, making a message id only for a message that has none. */
+    public Result rewrite(byte[] msg, java.util.function.Supplier<String> newMessageId,
+                          java.util.function.Function<String, UnaryOperator<String>> html) throws MimeProblem {
         int headerEnd = headerEnd(msg, 0, msg.length);
         if (headerEnd < 0) {
             throw new MimeProblem("no blank line after the headers");
         }
         Map<String, String> headers = headers(msg, 0, headerEnd);
         String existing = headers.get("x-sp-message-id");
-        String id = existing != null && !existing.isBlank() ? existing.trim() : messageId;
+        String id = existing != null && !existing.isBlank() ? existing.trim() : newMessageId.get();
         List<Edit> edits = new ArrayList<>();
         walk(msg, 0, msg.length, html.apply(id), edits, 0);
         if (existing == null || existing.isBlank()) {

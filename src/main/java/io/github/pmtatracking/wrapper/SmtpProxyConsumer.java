@@ -10,7 +10,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
@@ -26,7 +25,6 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpProxyConsumer.class);
 
     private final SmtpProxyConfiguration configuration;
-    private final AtomicInteger open = new AtomicInteger();
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
     private EventLoopGroup boss;
@@ -49,13 +47,12 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
             session.retire(); // accepted just before the listener closed: it gets its 421 too
         }
         configuration.stats.sessionsOpen.incrementAndGet(); // across consumers: a reload's old and new
-        return open.incrementAndGet() <= configuration.maxConnections;
+        return sessions.size() <= configuration.maxConnections;
     }
 
     void release(ClientSession session) {
         sessions.remove(session);
         configuration.stats.sessionsOpen.decrementAndGet();
-        open.decrementAndGet();
     }
 
     @Override

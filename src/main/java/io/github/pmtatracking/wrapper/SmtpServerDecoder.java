@@ -59,10 +59,6 @@ final class SmtpServerDecoder extends ByteToMessageDecoder {
         line.reset();
     }
 
-    boolean inData() {
-        return dataMode;
-    }
-
     /** Bytes received and not yet decoded (pipelined after a command that must end the pipeline). */
     int pendingBytes() {
         return actualReadableBytes();

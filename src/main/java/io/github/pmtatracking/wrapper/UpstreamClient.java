@@ -146,10 +146,6 @@ final class UpstreamClient {
         return host + ":" + port;
     }
 
-    void close() {
-        channel.close();
-    }
-
     /** Sends QUIT without waiting for much, then closes. */
     void quit() {
         if (channel.isActive()) {
