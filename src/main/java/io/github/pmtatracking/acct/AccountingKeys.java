@@ -7,8 +7,4 @@ package io.github.pmtatracking.acct;
 public record AccountingKeys(String headersKey, String messagePrefix, long ttlSeconds) {
 
     public static final long TEN_DAYS = 10L * 24 * 3600;
-
-    public static AccountingKeys defaults() {
-        return new AccountingKeys("acct_headers", "msgID_", TEN_DAYS);
-    }
 }

@@ -205,11 +205,6 @@ public final class AccountingRecordLoader implements AcctEtlStatsMXBean {
         return m;
     }
 
-    /** Delivery records Redis confirmed, as of the last {@link #finish}. */
-    public long stored() {
-        return stored;
-    }
-
     private static String abbreviate(String s) {
         return s.length() <= 20 ? s : s.substring(0, 20) + "...";
     }

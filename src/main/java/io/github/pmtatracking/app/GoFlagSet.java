@@ -47,10 +47,6 @@ public final class GoFlagSet {
         this.description = description;
     }
 
-    public String name() {
-        return name;
-    }
-
     public GoFlagSet string(String flag, String defaultValue, String usage) {
         flags.put(flag, new Flag(flag, "string", defaultValue, usage));
         return this;

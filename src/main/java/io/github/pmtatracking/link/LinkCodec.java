@@ -51,12 +51,15 @@ public final class LinkCodec {
     private final boolean acceptUnsigned;
     private final int maxPathLength;
     private final int maxInflatedBytes;
+    /** Inflate space, one per thread: a tracker decodes on every request. */
+    private final ThreadLocal<byte[]> inflateBuffers;
 
     private LinkCodec(LinkSigner signer, boolean acceptUnsigned, int maxPathLength, int maxInflatedBytes) {
         this.signer = signer;
         this.acceptUnsigned = acceptUnsigned;
         this.maxPathLength = maxPathLength;
         this.maxInflatedBytes = maxInflatedBytes;
+        this.inflateBuffers = ThreadLocal.withInitial(() -> new byte[this.maxInflatedBytes + 1]);
     }
 
     /** An unsigned codec with the default bounds. */
@@ -78,8 +81,7 @@ public final class LinkCodec {
     /** The path segment only: base64url of the zlib stream of the JSON. */
     public String encodePayload(TrackingLink link) {
         byte[] json = toJson(link);
-        Deflater deflater = DEFLATERS.get();
-        deflater.reset();
+        Deflater deflater = DEFLATERS.get(); // reset after each use, below
         try {
             deflater.setInput(json);
             deflater.finish();
@@ -209,7 +211,7 @@ public final class LinkCodec {
             signature = text(node, "sig");
         }
         boolean signed = checkSignature(link, signature);
-        return new DecodedLink(link, new String(json, StandardCharsets.UTF_8), signed, prefix);
+        return new DecodedLink(link, json, signed, prefix);
     }
 
     private boolean checkSignature(TrackingLink link, String signature) throws LinkRefusedException {
@@ -259,10 +261,9 @@ public final class LinkCodec {
 
     private byte[] inflate(byte[] compressed) throws LinkRefusedException {
         Inflater inflater = INFLATERS.get(); // zlib wrapper: header and Adler-32 are checked
-        inflater.reset();
         try {
             inflater.setInput(compressed);
-            byte[] out = new byte[maxInflatedBytes + 1];
+            byte[] out = inflateBuffers.get();
             int n = 0;
             while (!inflater.finished()) {
                 if (n == out.length) {

@@ -64,10 +64,6 @@ public final class EmbeddedRedis implements AutoCloseable {
         return new EmbeddedRedis(server, port);
     }
 
-    public int port() {
-        return port;
-    }
-
     @Override
     public void close() {
         try {

@@ -2,7 +2,6 @@ package io.github.pmtatracking.testing;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,10 +68,6 @@ public final class AppProcess implements AutoCloseable {
             }
             Thread.sleep(50);
         }
-    }
-
-    public OutputStream stdin() {
-        return process.getOutputStream();
     }
 
     public void write(String text) throws IOException {

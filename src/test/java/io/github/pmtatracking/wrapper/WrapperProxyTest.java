@@ -17,6 +17,7 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
 import java.util.List;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
@@ -221,11 +222,7 @@ class WrapperProxyTest {
             throw new IllegalStateException("rewriter broke");
         };
         try (SmtpScript c = new SmtpScript(port)) {
-            c.reply();
-            c.command("EHLO c");
-            c.command("MAIL FROM:<s@example.com>");
-            c.command("RCPT TO:<a@example.com>");
-            c.command("DATA");
+            startData(c);
             assertTrue(c.command("Subject: x\r\n\r\nbody\r\n.").startsWith("451 4.3.0"));
             step = e -> {
                 throw new MessageRejectedException("spam");
@@ -248,11 +245,7 @@ class WrapperProxyTest {
         String[] sequences = {"\n.\n", "\n.\r\n", "\r\n.\n", "\r.\r"};
         for (String seq : sequences) {
             try (SmtpScript c = new SmtpScript(port)) {
-                c.reply();
-                c.command("EHLO c");
-                c.command("MAIL FROM:<s@example.com>");
-                c.command("RCPT TO:<a@example.com>");
-                c.command("DATA");
+                startData(c);
                 String reply = c.command("Subject: smuggle\r\n\r\nhello" + seq
                         + "MAIL FROM:<evil@example.com>\r\nRCPT TO:<victim@example.com>\r\nDATA\r\nSubject: smuggled\r\n\r\nevil\r\n.");
                 assertTrue(reply.startsWith("250"), reply);
@@ -270,11 +263,7 @@ class WrapperProxyTest {
     void anOversizedMessageIsRefusedAndNothingGoesUpstream() throws Exception {
         proxy(UpstreamSmtp.plain(), false, 2000);
         try (SmtpScript c = new SmtpScript(port)) {
-            c.reply();
-            c.command("EHLO c");
-            c.command("MAIL FROM:<s@example.com>");
-            c.command("RCPT TO:<a@example.com>");
-            c.command("DATA");
+            startData(c);
             assertTrue(c.command("Subject: big\r\n\r\n" + "x".repeat(5000) + "\r\n.").startsWith("552"));
             assertEquals(1, config.stats().getMessagesTooBig());
             assertTrue(c.command("NOOP").startsWith("250"));
@@ -286,11 +275,7 @@ class WrapperProxyTest {
     void aClientGoneMidDataDeliversNothing() throws Exception {
         proxy(UpstreamSmtp.plain(), false, 0);
         try (SmtpScript c = new SmtpScript(port)) {
-            c.reply();
-            c.command("EHLO c");
-            c.command("MAIL FROM:<s@example.com>");
-            c.command("RCPT TO:<a@example.com>");
-            c.command("DATA");
+            startData(c);
             c.send("Subject: half\r\n\r\nthe first half of a message\r\n");
         }
         Thread.sleep(500);
@@ -345,5 +330,14 @@ class WrapperProxyTest {
             assertTrue(c.closedByServer());
         }
         upstream = null;
+    }
+
+    /** Greeting, EHLO, one sender and one recipient, DATA: the client is now sending a message. */
+    private static void startData(SmtpScript c) throws IOException {
+        c.reply();
+        c.command("EHLO c");
+        c.command("MAIL FROM:<s@example.com>");
+        c.command("RCPT TO:<a@example.com>");
+        c.command("DATA");
     }
 }
