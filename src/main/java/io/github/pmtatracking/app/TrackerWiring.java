@@ -5,10 +5,15 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.github.pmtatracking.link.LinkCodec;
 import io.github.pmtatracking.redis.RedisAddress;
 import io.github.pmtatracking.tracker.ClientAddress;
+import io.github.pmtatracking.tracker.HttpConnectionGuards;
+import io.github.pmtatracking.tracker.IoThreadsHealthCheck;
 import io.github.pmtatracking.tracker.QueueEventProcessor;
 import io.github.pmtatracking.tracker.RedisEventBuffer;
 import io.github.pmtatracking.tracker.TrackerStats;
 import io.github.pmtatracking.tracker.TrackingRequestProcessor;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import org.apache.camel.main.Main;
 import org.apache.camel.support.DefaultHeaderFilterStrategy;
@@ -24,6 +29,9 @@ final class TrackerWiring implements Dataflow {
     private final RedisEventBuffer buffer;
     private final TrackingRequestProcessor requests;
     private final HostPort listen;
+    private final HttpConnectionGuards guards;
+    /** The listener's own I/O threads, so their health can be checked and their names say whose they are. */
+    private final EventLoopGroup ioThreads = new NioEventLoopGroup(0, new DefaultThreadFactory("tracker-io", true));
 
     TrackerWiring(Settings s) {
         this.listen = HostPort.parse(s.get("tracker.in_hostport", ":8888"), "-in_hostport");
@@ -43,6 +51,9 @@ final class TrackerWiring implements Dataflow {
         this.requests = new TrackingRequestProcessor(codec,
                 new ClientAddress(s.get("tracker.trusted_proxies", ClientAddress.DEFAULT_TRUSTED)),
                 stats, s.getBoolean("tracker.log_events", true));
+        this.guards = new HttpConnectionGuards(stats,
+                s.getInt("tracker.header_timeout_seconds", 60) * 1000L,
+                s.getInt("tracker.keepalive_timeout_seconds", 75) * 1000L);
         LOG.info("tracker listening on {}, events to {} at {} (buffer {}), links {}", listen, queueKey, redis.display(),
                 capacity, secret.isEmpty() ? "unsigned" : acceptUnsigned ? "signed (unsigned accepted)" : "signed");
     }
@@ -55,6 +66,9 @@ final class TrackerWiring implements Dataflow {
         headers.setOutFilterStartsWith(DefaultHeaderFilterStrategy.CAMEL_FILTER_STARTS_WITH);
         headers.setInFilterStartsWith(DefaultHeaderFilterStrategy.CAMEL_FILTER_STARTS_WITH);
         main.bind("trackerHeaderFilter", headers);
+        main.bind("trackerConnectionGuard", guards);
+        main.bind("trackerIoThreads", ioThreads);
+        main.bind("trackerIoHealthCheck", new IoThreadsHealthCheck(ioThreads));
         main.addOverrideProperty("tracker.listen_host", listen.host());
         main.addOverrideProperty("tracker.listen_port", Integer.toString(listen.port()));
     }
@@ -72,5 +86,6 @@ final class TrackerWiring implements Dataflow {
     @Override
     public void close() {
         buffer.close();
+        ioThreads.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
     }
 }

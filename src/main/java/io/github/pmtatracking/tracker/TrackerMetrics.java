@@ -35,6 +35,15 @@ public final class TrackerMetrics implements MeterBinder {
                     .description("Requests answered with an error, by reason")
                     .register(registry);
         }
+        for (String reason : TrackerStats.CLOSE_REASONS) {
+            FunctionCounter.builder("pmta.tracker.connections.closed", stats, s -> s.closed(reason))
+                    .tag("reason", reason)
+                    .description("Connections the tracker closed by itself (slow, idle or oversized clients), by reason")
+                    .register(registry);
+        }
+        FunctionCounter.builder("pmta.tracker.request.bodies.discarded", stats, TrackerStats::getRequestBodiesDiscarded)
+                .description("Requests that came with a body (never read: the tracker needs none)")
+                .register(registry);
         FunctionCounter.builder("pmta.tracker.head.requests", stats, TrackerStats::getHeadRequests)
                 .description("HEAD requests (link scanners): answered, no event")
                 .register(registry);

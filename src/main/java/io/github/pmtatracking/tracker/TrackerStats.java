@@ -20,17 +20,25 @@ public final class TrackerStats implements TrackerStatsMXBean {
     private final LongAdder heads = new LongAdder();
     private final LongAdder pushed = new LongAdder();
     private final LongAdder dropped = new LongAdder();
+    private final LongAdder bodiesDiscarded = new LongAdder();
     private final Map<String, LongAdder> refused = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> closed = new ConcurrentHashMap<>();
     private volatile LongSupplier buffered = () -> 0;
 
     /** Every reason a request is refused for: the link's own, plus the request's method and target. */
     static final List<String> REFUSAL_REASONS = Stream.concat(
             Arrays.stream(LinkRefusedException.Reason.values()).map(LinkRefusedException.Reason::label),
-            Stream.of("method_not_allowed", "bad_target")).toList();
+            Stream.of("method_not_allowed", "bad_target", "request_line_too_long", "headers_too_large", "malformed_request"))
+            .toList();
+
+    /** Every reason the tracker closes a connection for by itself (see {@link HttpConnectionGuard}). */
+    static final List<String> CLOSE_REASONS =
+            List.of("header_timeout", "keepalive_timeout", "body_timeout", "body_too_large", "malformed_body");
 
     public TrackerStats() {
         // known up front, so JMX and Prometheus show every reason, at zero until it happens
         REFUSAL_REASONS.forEach(r -> refused.put(r, new LongAdder()));
+        CLOSE_REASONS.forEach(r -> closed.put(r, new LongAdder()));
     }
 
     void event(TrackingAction action) {
@@ -47,6 +55,19 @@ public final class TrackerStats implements TrackerStatsMXBean {
 
     void refuse(String reason) {
         refused.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    }
+
+    void bodyDiscarded() {
+        bodiesDiscarded.increment();
+    }
+
+    void connectionClosed(String reason) {
+        closed.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    }
+
+    long closed(String reason) {
+        LongAdder n = closed.get(reason);
+        return n == null ? 0 : n.sum();
     }
 
     void pushed(int n) {
@@ -103,6 +124,18 @@ public final class TrackerStats implements TrackerStatsMXBean {
     public Map<String, Long> getRefusedByReason() {
         Map<String, Long> m = new TreeMap<>();
         refused.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
+    }
+
+    @Override
+    public long getRequestBodiesDiscarded() {
+        return bodiesDiscarded.sum();
+    }
+
+    @Override
+    public Map<String, Long> getConnectionsClosedByReason() {
+        Map<String, Long> m = new TreeMap<>();
+        closed.forEach((k, v) -> m.put(k, v.sum()));
         return m;
     }
 

@@ -16,6 +16,10 @@ public interface TrackerStatsMXBean {
 
     Map<String, Long> getRefusedByReason();
 
+    long getRequestBodiesDiscarded();
+
+    Map<String, Long> getConnectionsClosedByReason();
+
     long getBuffered();
 
     long getPushed();

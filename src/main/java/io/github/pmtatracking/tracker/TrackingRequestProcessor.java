@@ -110,7 +110,7 @@ public final class TrackingRequestProcessor implements Processor {
         stats.event(link.action());
         long now = System.currentTimeMillis() / 1000;
         String ip = clientAddress.resolve(peer, realIp, forwardedFor);
-        String ua = userAgent == null ? "" : userAgent;
+        String ua = userAgent == null ? "" : HeaderText.decode(userAgent);
         // a decimal in 0..2^63-1, SparkPost's event_id form; made now so a re-sent event keeps it
         String eventId = Long.toUnsignedString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         exchange.setProperty(EVENT, TrackingEventJson.of(link, now, ua, ip, eventId));

@@ -146,11 +146,12 @@ class AcctEtlTest {
             }
             app.write(lines.toString());
             app.closeStdin();
-            Thread.sleep(2000);
+            // wait for it to find Redis away (a fixed sleep raced a slow start on a loaded machine)
+            app.awaitOutput("is unreachable", 60);
+            Thread.sleep(500);
             assertTrue(app.isAlive(), "must not exit while records are unsaved:\n" + app.output());
             later.startServer();
             assertEquals(0, app.waitFor(60), app.output());
-            assertTrue(app.output().contains("is unreachable"), app.output());
             assertTrue(app.output().contains("500 delivery records stored"), app.output());
             assertEquals(501, later.commands().dbsize());
             assertEquals("{\"rcpt\":\"r499@example.com\"}", later.commands().get("msgID_0000" + String.format("%016d", 499)));
