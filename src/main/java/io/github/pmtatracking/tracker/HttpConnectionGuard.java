@@ -50,6 +50,9 @@ import org.slf4j.LoggerFactory;
  *       within {@code headerTimeout} (client_header_timeout) and, between requests, send the next
  *       one within {@code keepAliveTimeout} (keepalive_timeout); otherwise it is closed, so slow or
  *       idle clients cannot pile up until file descriptors run out.</li>
+ *   <li><b>Back-pressure</b>: a client that pipelines requests and does not read the answers would
+ *       have them pile up in memory; while the connection's outbound buffer is over Netty's high
+ *       water mark, its requests are not read (TCP then slows the client down).</li>
  * </ul>
  *
  * <p>One instance per connection, only ever called on that connection's event loop: no locking.
@@ -107,9 +110,9 @@ public final class HttpConnectionGuard extends ChannelDuplexHandler {
             }
             boolean body = hasBody(request);
             HttpHeaders headers = request.headers();
+            headers.remove(HttpHeaderNames.EXPECT); // no 100 Continue: a body is never wanted
             if (body) {
                 headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
-                headers.remove(HttpHeaderNames.EXPECT); // no 100 Continue: the body is not wanted
                 headers.set(HttpHeaderNames.CONTENT_LENGTH, 0);
             }
             if (request.protocolVersion().equals(HttpVersion.HTTP_1_0) && !headers.contains(HttpHeaderNames.HOST)) {
@@ -117,6 +120,9 @@ public final class HttpConnectionGuard extends ChannelDuplexHandler {
             }
             unanswered.add(request.method().equals(HttpMethod.HEAD));
             ctx.fireChannelRead(request);
+            if (!ctx.channel().isWritable()) {
+                ctx.channel().config().setAutoRead(false); // until the client has read some answers
+            }
             if (body) {
                 stats.bodyDiscarded();
                 discarding = true;
@@ -145,6 +151,14 @@ public final class HttpConnectionGuard extends ChannelDuplexHandler {
             return;
         }
         ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        super.channelWritabilityChanged(ctx);
     }
 
     @Override

@@ -219,6 +219,50 @@ class TrackerHostileTrafficTest {
     }
 
     @Test
+    void aClientThatPipelinesWithoutReadingIsSlowedDownAndLosesNothing() throws Exception {
+        int n = 100_000;
+        byte[] request = ("GET " + openPath("pipelined@example.com") + " HTTP/1.1\r\nHost: t\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(64 * 1024); // the client reads nothing: answers can only pile up on the tracker's side
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+            s.setSoTimeout(20_000);
+            Thread writer = new Thread(() -> {
+                try {
+                    OutputStream out = new java.io.BufferedOutputStream(s.getOutputStream(), 1 << 16);
+                    for (int i = 0; i < n; i++) {
+                        out.write(request);
+                    }
+                    out.flush();
+                } catch (IOException e) {
+                    // the test fails below if requests went missing
+                }
+            });
+            writer.start();
+            // wait until the tracker stops taking requests (or has taken them all)
+            long taken = 0;
+            for (int still = 0, i = 0; still < 3 && taken < n && i < 60; i++) {
+                Thread.sleep(500);
+                long now = redis.commands().llen("trk_queue");
+                still = now == taken && now > 0 ? still + 1 : 0; // (the first requests wait on JIT warm-up)
+                taken = now;
+            }
+            assertTrue(taken < n / 2, "requests read while the client read no answers: " + taken);
+            assertEquals(200, Http.get(port, openPath("other@example.com")).statusCode(), "others are served meanwhile");
+            // now the client reads: every request is answered
+            InputStream in = new java.io.BufferedInputStream(s.getInputStream(), 1 << 16);
+            for (int i = 0; i < n; i++) {
+                assertEquals("HTTP/1.1 200 OK", readResponse(in).status, "answer " + i);
+            }
+            writer.join(10_000);
+        }
+        for (int i = 0; i < 400 && redis.commands().llen("trk_queue") < n + 1; i++) {
+            Thread.sleep(50);
+        }
+        assertEquals(n + 1, redis.commands().llen("trk_queue"));
+    }
+
+    @Test
     void theStartupLogNamesTheLoopbackManagementAddressNotEveryAddress() {
         String log = tracker.output();
         assertTrue(log.contains("Management server on http://127.0.0.1:" + tracker.managementPort() + "/observe/"), log);
@@ -251,7 +295,14 @@ class TrackerHostileTrafficTest {
     }
 
     private static Response read(Socket s, boolean head) throws IOException {
-        InputStream in = s.getInputStream();
+        return read(s.getInputStream(), head);
+    }
+
+    private static Response readResponse(InputStream in) throws IOException {
+        return read(in, false);
+    }
+
+    private static Response read(InputStream in, boolean head) throws IOException {
         String status = line(in);
         Map<String, String> headers = new LinkedHashMap<>();
         for (String h = line(in); !h.isEmpty(); h = line(in)) {
