@@ -33,12 +33,15 @@ USER pmta
 VOLUME ["/opt/pmta-tracking/data"]
 # In a container every listener faces the container's network, not its loopback: the wrapper, and
 # the management server too (publish that to the host's loopback only, as compose.yaml does).
+# One program per container, so one management port for all (outside a container each program
+# has its own: tracker 9876, feeder 9877, wrapper 9878, acct_etl 9879).
 ENV PMTA_HOME=/opt/pmta-tracking \
     WRAPPER_IN_HOSTPORT=:5587 \
-    CAMEL_MANAGEMENT_HOST=0.0.0.0
+    CAMEL_MANAGEMENT_HOST=0.0.0.0 \
+    CAMEL_MANAGEMENT_PORT=9876
 # tracker and wrapper. The management port (9876: health, metrics, Jolokia, no login) is left out
 # on purpose: publish it to the host's loopback only (-p 127.0.0.1:9876:9876), never to the world.
 EXPOSE 8888 5587
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
-    CMD curl -fsS http://127.0.0.1:${CAMEL_MANAGEMENT_PORT:-9876}/observe/health/ready || exit 1
+    CMD curl -fsS http://127.0.0.1:${CAMEL_MANAGEMENT_PORT}/observe/health/ready || exit 1
 ENTRYPOINT ["bin/pmta-tracking"]

@@ -6,20 +6,31 @@ import java.util.Optional;
 
 /** The programs of the original tool, runnable alone or, for the long-running ones, together. */
 public enum App {
-    TRACKER("tracker", true, "tracker.yaml"),
-    FEEDER("feeder", true, "feeder.yaml"),
-    WRAPPER("wrapper", true, "wrapper.yaml"),
-    ACCT_ETL("acct_etl", false, "acct-etl.yaml"),
-    LINKTOOL("linktool", false, null);
+    TRACKER("tracker", true, "tracker.yaml", 9876),
+    FEEDER("feeder", true, "feeder.yaml", 9877),
+    WRAPPER("wrapper", true, "wrapper.yaml", 9878),
+    ACCT_ETL("acct_etl", false, "acct-etl.yaml", 9879),
+    LINKTOOL("linktool", false, null, 0);
 
     private final String command;
     private final boolean longRunning;
     private final String routeFile;
+    private final int managementPort;
 
-    App(String command, boolean longRunning, String routeFile) {
+    App(String command, boolean longRunning, String routeFile, int managementPort) {
         this.command = command;
         this.longRunning = longRunning;
         this.routeFile = routeFile;
+        this.managementPort = managementPort;
+    }
+
+    /**
+     * Its management port when {@code camel.management.port} is not set: one per program, so the
+     * programs run side by side on one host as the original's start.sh ran them (a process of
+     * several programs takes the first one's).
+     */
+    public int managementPort() {
+        return managementPort;
     }
 
     /** The name on the command line and the prefix of its settings ({@code acct_etl.infile}). */

@@ -50,7 +50,7 @@ final class CamelApplication {
         ProcessExit exit = new ProcessExit(main::completed, services);
         main.bind("processExit", exit);
         // acct_etl alone is a pipe program: PowerMTA's records come before its metrics port
-        new ManagementServer(settings).configure(main, !services);
+        new ManagementServer(settings, apps.get(0)).configure(main, !services);
         // our meters and Camel's share one registry, which the management server scrapes
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, metrics);

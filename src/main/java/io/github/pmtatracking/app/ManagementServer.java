@@ -13,6 +13,10 @@ import org.slf4j.LoggerFactory;
  * on loopback unless told otherwise. The Jolokia access policy is {@code jolokia-access.xml} in the
  * jar.
  *
+ * <p>Each program has its own default port ({@link App#managementPort()}: tracker 9876, feeder
+ * 9877, wrapper 9878, acct_etl 9879), so programs started side by side with only their usual flags
+ * do not collide; {@code camel.management.port} set to a number overrides it.
+ *
  * <p>The address is resolved here with the settings' precedence ({@code -Dcamel.management.port},
  * then the environment {@code CAMEL_MANAGEMENT_PORT}, then config/application.properties, then the
  * default), and handed to Camel as fixed values, so the port checked before start is the port
@@ -23,16 +27,15 @@ final class ManagementServer {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
 
     static final String DEFAULT_HOST = "127.0.0.1";
-    static final int DEFAULT_PORT = 9876;
 
     private final boolean enabled;
     private final String host;
     private final int port;
 
-    ManagementServer(Settings s) {
+    ManagementServer(Settings s, App first) {
         this.enabled = s.getBoolean("camel.management.enabled", true);
         this.host = s.get("camel.management.host", DEFAULT_HOST);
-        this.port = s.getInt("camel.management.port", DEFAULT_PORT);
+        this.port = s.getInt("camel.management.port", first.managementPort()); // empty: the program's own
     }
 
     /**
@@ -52,11 +55,12 @@ final class ManagementServer {
             on = false;
         }
         main.addOverrideProperty("camel.management.enabled", Boolean.toString(on));
+        // always fixed values: Camel also reads the settings file, where an empty port means "the program's own"
+        main.addOverrideProperty("camel.management.host", host);
+        main.addOverrideProperty("camel.management.port", Integer.toString(port));
         if (!on) {
             return;
         }
-        main.addOverrideProperty("camel.management.host", host);
-        main.addOverrideProperty("camel.management.port", Integer.toString(port));
         main.addInitialProperty("camel.management.healthCheckEnabled", "true");
         main.addInitialProperty("camel.management.metricsEnabled", "true");
         main.addInitialProperty("camel.management.jolokiaEnabled", "true");
@@ -68,7 +72,8 @@ final class ManagementServer {
         // tracker a quarter of its requests per second (bench/tracker.sh)
         main.addInitialProperty("camel.metrics.enableExchangeEventNotifier", "false");
         main.addInitialProperty("camel.metrics.routePolicyLevel", "route");
-        LOG.info("Management server on http://{}:{}/observe/ (health, metrics, jolokia)", hostForUrl(), port);
+        LOG.info("Management server on http://{}:{}/observe/ (health: /observe/health/ready, metrics: /observe/metrics, jolokia)",
+                hostForUrl(), port);
     }
 
     private boolean portFree() {

@@ -50,8 +50,16 @@ public final class AppProcess implements AutoCloseable {
                 || k.startsWith("CAMEL_") || k.startsWith("ROUTES_"));
         // each app its own management port, so tests can run several side by side
         pb.environment().put("CAMEL_MANAGEMENT_PORT", Integer.toString(TestRedis.freePort()));
-        pb.environment().putAll(env);
-        return new AppProcess(pb.start(), out, Integer.parseInt(pb.environment().get("CAMEL_MANAGEMENT_PORT")));
+        // a null value removes the variable (CAMEL_MANAGEMENT_PORT, to see a program's own default)
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
+        String port = pb.environment().get("CAMEL_MANAGEMENT_PORT");
+        return new AppProcess(pb.start(), out, port == null ? -1 : Integer.parseInt(port));
     }
 
     /** Where its management server listens (/observe/health, /observe/metrics, /observe/jolokia). */
