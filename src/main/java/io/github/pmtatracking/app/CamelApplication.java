@@ -69,7 +69,7 @@ final class CamelApplication {
                 Dataflow flow = switch (app) {
                     case TRACKER -> new TrackerWiring(settings);
                     case FEEDER -> new FeederWiring(settings, home);
-                    case WRAPPER -> new WrapperWiring(settings, home);
+                    case WRAPPER -> new WrapperWiring(settings, home, ownTrackerUrl());
                     case ACCT_ETL -> new AcctEtlWiring(settings);
                     case LINKTOOL -> throw new IllegalStateException("linktool does not run in Camel");
                 };
@@ -125,6 +125,20 @@ final class CamelApplication {
                     .register(metrics);
             LOG.info("Routes reload when {} in {} change", String.join(", ", files), dir);
         });
+    }
+
+    /**
+     * The tracker of this same process, as a wrapper beside it reaches it, or null when none runs
+     * here. Only then may the wrapper default to it (the quick start closes its loop on one
+     * machine); a wrapper run alone never defaults to a localhost URL its recipients cannot reach.
+     */
+    private String ownTrackerUrl() {
+        if (!apps.contains(App.TRACKER)) {
+            return null;
+        }
+        HostPort listen = HostPort.parse(settings.get("tracker.in_hostport", ":8888"), "-in_hostport");
+        String host = listen.host().equals("0.0.0.0") || listen.host().equals("::") ? "localhost" : listen.host();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + listen.port();
     }
 
     /** Quick start: a real redis-server when the configured loopback Redis is absent. */

@@ -30,7 +30,8 @@ final class WrapperWiring implements Dataflow {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final EngagementTracking tracking;
 
-    WrapperWiring(Settings s, AppHome home) throws IOException {
+    /** {@code ownTracker}: the URL of a tracker in this same process, or null. */
+    WrapperWiring(Settings s, AppHome home, String ownTracker) throws IOException {
         HostPort in = HostPort.parse(s.get("wrapper.in_hostport", "localhost:587"), "-in_hostport");
         config.listen(in.host(), in.port());
         String out = s.get("wrapper.out_hostport", "");
@@ -68,10 +69,18 @@ final class WrapperWiring implements Dataflow {
         config.verbose(s.getBoolean("wrapper.verbose", false));
         config.debugFiles(debugFile(s.get("wrapper.downstream_debug", "")), debugFile(s.get("wrapper.upstream_data_debug", "")));
         String trackingUrl = s.get("wrapper.tracking_url", "");
+        boolean trackClick = s.getBoolean("wrapper.track_click", false);
+        if (trackingUrl.isEmpty() && ownTracker != null) {
+            // the quick start: show the whole loop on one machine, opens and clicks
+            trackingUrl = ownTracker;
+            trackClick = true;
+            LOG.info("No tracking URL set: links and pixels point at this process's own tracker, {}, opens and clicks"
+                    + " tracked (set wrapper.tracking_url to the address your recipients reach)", ownTracker);
+        }
         HtmlTracker tracker = trackingUrl.isEmpty() ? null : new HtmlTracker(
                 LinkCodec.builder().secret(s.get("link.secret", "")).build(), trackingUrl,
                 s.getBoolean("wrapper.track_open", true), s.getBoolean("wrapper.track_initial_open", false),
-                s.getBoolean("wrapper.track_click", false));
+                trackClick);
         String multi = s.get("wrapper.multi_recipient", "tracked").toUpperCase(java.util.Locale.ROOT);
         if (!multi.equals("TRACKED") && !multi.equals("UNTRACKED")) {
             throw new IllegalArgumentException("wrapper: -multi_recipient is tracked or untracked, not " + multi.toLowerCase());
