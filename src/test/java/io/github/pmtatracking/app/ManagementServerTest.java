@@ -43,6 +43,7 @@ class ManagementServerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final LinkCodec CODEC = LinkCodec.builder().build();
     private static final String ROUTES = "org.apache.camel:context=pmta-tracking,type=routes,name=\\\"%s\\\"";
+    private static final String CONTEXT = "org.apache.camel:context=pmta-tracking,type=context,name=\\\"pmta-tracking\\\"";
 
     @TempDir
     static Path dir;
@@ -169,7 +170,22 @@ class ManagementServerTest {
 
         // refused: operations other than the route controls, anywhere; and every attribute write
         assertRefused(jolokia("{\"type\":\"exec\",\"mbean\":\"java.lang:type=Memory\",\"operation\":\"gc()\"}"));
-        assertRefused(jolokia("{\"type\":\"exec\",\"mbean\":\"" + route("tracker") + "\",\"operation\":\"dumpRouteAsXml()\"}"));
+        // Hawtio's Route Diagram and Source: the read-only dumps, placeholders unresolved
+        JsonNode routesXml = jolokia("{\"type\":\"exec\",\"mbean\":\"" + CONTEXT + "\",\"operation\":\"dumpRoutesAsXml()\"}");
+        assertEquals(200, routesXml.get("status").asInt(), routesXml.toString());
+        assertTrue(routesXml.get("value").asText().contains("id=\"tracker\""), routesXml.toString());
+        JsonNode stats = jolokia("{\"type\":\"exec\",\"mbean\":\"" + CONTEXT + "\",\"operation\":\"dumpRoutesStatsAsXml\","
+                + "\"arguments\":[true,true]}");
+        assertEquals(200, stats.get("status").asInt(), stats.toString());
+        assertTrue(stats.get("value").asText().contains("routeStat"), stats.toString());
+        JsonNode routeXml = jolokia("{\"type\":\"exec\",\"mbean\":\"" + route("tracker") + "\",\"operation\":\"dumpRouteAsXml()\"}");
+        assertEquals(200, routeXml.get("status").asInt(), routeXml.toString());
+        JsonNode routeStats = jolokia("{\"type\":\"exec\",\"mbean\":\"" + route("tracker") + "\",\"operation\":\"dumpRouteStatsAsXml\","
+                + "\"arguments\":[true,true]}");
+        assertEquals(200, routeStats.get("status").asInt(), routeStats.toString());
+        // the forms that resolve placeholders (secrets) stay refused
+        assertRefused(jolokia("{\"type\":\"exec\",\"mbean\":\"" + CONTEXT + "\",\"operation\":\"dumpRoutesAsXml(boolean)\",\"arguments\":[true]}"));
+        assertRefused(jolokia("{\"type\":\"exec\",\"mbean\":\"" + route("tracker") + "\",\"operation\":\"dumpRouteAsXml(boolean)\",\"arguments\":[true]}"));
         assertRefused(jolokia("{\"type\":\"exec\",\"mbean\":\"" + route("tracker") + "\",\"operation\":\"remove()\"}"));
         assertRefused(jolokia("{\"type\":\"exec\",\"mbean\":\"io.github.pmtatracking:type=tracker,name=stats\",\"operation\":\"reset()\"}"));
         assertRefused(jolokia("{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=pmta-tracking,type=context,name=\\\"pmta-tracking\\\"\","
