@@ -129,8 +129,16 @@ public final class GoFlagSet {
         }
     }
 
-    /** Usage text in the layout of Go's {@code PrintDefaults}. */
+    /** Usage text in the layout of Go's {@code PrintDefaults}, with the built-in defaults. */
     public String usage() {
+        return usage(name -> null);
+    }
+
+    /**
+     * Usage text with the defaults in effect: {@code effective} gives a flag's value from the
+     * settings (file, environment), or null where the built-in default applies.
+     */
+    public String usage(java.util.function.UnaryOperator<String> effective) {
         StringBuilder sb = new StringBuilder();
         if (!description.isEmpty()) {
             sb.append(description).append('\n');
@@ -142,8 +150,10 @@ public final class GoFlagSet {
                 sb.append(' ').append(f.type());
             }
             sb.append("\n    \t").append(f.usage().replace("\n", "\n    \t"));
-            if (f.isBool() ? f.defaultValue().equals("true") : !f.defaultValue().isEmpty()) {
-                sb.append(" (default ").append(f.type().equals("string") ? '"' + f.defaultValue() + '"' : f.defaultValue()).append(')');
+            String value = effective.apply(f.name());
+            String shown = value == null ? f.defaultValue() : value;
+            if (f.isBool() ? shown.equals("true") : !shown.isEmpty()) {
+                sb.append(" (default ").append(f.type().equals("string") ? '"' + shown + '"' : shown).append(')');
             }
             sb.append('\n');
         }

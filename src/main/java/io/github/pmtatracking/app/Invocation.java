@@ -19,10 +19,21 @@ public record Invocation(List<App> apps, Map<String, String> flags, List<String>
     /** A command line that cannot run; the message is one line for the user. */
     public static final class UsageException extends Exception {
         private final boolean help;
+        private final App app;
 
         UsageException(String message, boolean help) {
+            this(message, help, null);
+        }
+
+        UsageException(String message, boolean help, App app) {
             super(message, null, false, false);
             this.help = help;
+            this.app = app;
+        }
+
+        /** The app whose flags were asked for with -h, or null. */
+        public App app() {
+            return app;
         }
 
         /** True when the user asked for help (exit 0) rather than made a mistake (exit 2). */
@@ -61,7 +72,7 @@ public record Invocation(List<App> apps, Map<String, String> flags, List<String>
             try {
                 parsed = set.parse(args.subList(i, args.size()));
             } catch (GoFlagSet.HelpRequested e) {
-                throw new UsageException(set.usage(), true);
+                throw new UsageException(set.usage(), true, app);
             } catch (GoFlagSet.FlagException e) {
                 throw new UsageException(e.getMessage() + "\n" + set.usage(), false);
             }

@@ -51,7 +51,13 @@ public final class PmtaTracking {
         try {
             invocation = Invocation.parse(Arrays.asList(args));
         } catch (Invocation.UsageException e) {
-            (e.help() ? System.out : System.err).print(e.getMessage().endsWith("\n") ? e.getMessage() : e.getMessage() + "\n");
+            String text = e.getMessage();
+            if (e.help() && e.app() != null) {
+                // the defaults in effect: what config/application.properties and the environment set
+                Settings s = Settings.load(AppHome.detect().configFile(), java.util.Map.of());
+                text = e.app().flags().usage(flag -> s.get(e.app().command() + "." + flag, null));
+            }
+            (e.help() ? System.out : System.err).print(text.endsWith("\n") ? text : text + "\n");
             return e.help() ? 0 : 2;
         }
         AppHome home = AppHome.detect();
