@@ -2,6 +2,8 @@
 # feeder end to end: 1,000,000 events queued in Redis with their accounting keys, then the time
 # until a local Ingest stand-in (answering 200 at once) has received every event. A second run
 # has the stand-in answer 503 to its first 5 requests and shows every event received exactly once.
+# The reference, in the same run: `gzip -1` of the very NDJSON the feeder sent (the stand-in saves
+# it), as events/s; the figure is the feeder's events/s end to end over that.
 #
 #   mvn -q package -DskipTests && bench/feeder.sh [events]
 #
@@ -23,11 +25,11 @@ start_redis "$redis_port" "$out/redis-feeder.log"
 load="$out/feeder-load-$events.resp"
 [ -f "$load" ] || python3 bench/feeder_load.py "$events" > "$load"
 
-run() { # label fail_first
+run() { # label fail_first [save file]
   redis-cli -p "$redis_port" flushall >/dev/null
   redis-cli -p "$redis_port" --pipe < "$load" >/dev/null
   queued=$(redis-cli -p "$redis_port" llen trk_queue)
-  python3 bench/ingest_standin.py --port "$api_port" --fail-first "$2" &
+  python3 bench/ingest_standin.py --port "$api_port" --fail-first "$2" ${3:+--save "$3"} &
   api_pid=$!
   sleep 0.5
   start=$(date +%s.%N)
@@ -51,9 +53,23 @@ import json, sys
 s = json.load(sys.stdin); q = $queued; t = $end - $start
 print('%s: %d events queued; stand-in received %d events (%d distinct) in %d requests (%d answered 503)' % ('$1', q, s['events'], s['distinct'], s['requests'], s['failed']))
 print('  %.0f events/s end to end (%.2f s from feeder start, JVM start included); lost: %d; received twice: %d; left in Redis: $left' % (q / t, t, q - s['distinct'], s['events'] - s['distinct']))
+open('$out/feeder-$1.rate', 'w').write('%.0f %d' % (q / t, q - s['distinct']))
 "
 }
 
-run "all-200" 0
+ndjson="$out/feeder-sent.ndjson"
+rm -f "$ndjson"
+run "all-200" 0 "$ndjson"
 run "first-5-503" 5
+echo "== reference: gzip -1 of the same NDJSON ($(wc -c < "$ndjson") bytes, $(wc -l < "$ndjson") events)"
+gstart=$(date +%s.%N)
+gzip -1 < "$ndjson" > /dev/null
+gend=$(date +%s.%N)
+read rate lost < "$out/feeder-all-200.rate"
+awk -v r="$rate" -v lost="$lost" -v n="$(wc -l < "$ndjson")" -v s="$gstart" -v e="$gend" 'BEGIN {
+  g = n / (e - s)
+  printf "gzip -1: %.0f events/s | feeder: %.0f events/s | ratio %.2f\n", g, r, r / g
+  printf "RESULT feeder %.3f feeder %.0f events/s end to end, gzip -1 of the same NDJSON %.0f events/s, lost %d\n", r / g, r, g, lost
+}'
+rm -f "$ndjson"
 echo "original feeder: ~8,000 events/s, 24% of events lost when the first two POSTs got 503 | bar: 100,000 events/s, zero loss, exactly once"

@@ -28,7 +28,11 @@ class Handler(BaseHTTPRequestHandler):
         # answer at once, count afterwards: the feeder must not wait for the stand-in's bookkeeping
         self.answer(200, {"results": {"id": str(uuid.uuid4())}})
         self.wfile.flush()
-        ids = EVENT_ID.findall(gzip.decompress(body))
+        ndjson = gzip.decompress(body)
+        ids = EVENT_ID.findall(ndjson)
+        if args.save:
+            with lock:
+                saved.write(ndjson)
         with lock:
             stats["events"] += len(ids)
             seen.update(ids)
@@ -39,6 +43,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         with lock:
+            if saved:
+                saved.flush()
             self.answer(200, stats)
 
     def answer(self, status, obj):
@@ -56,5 +62,7 @@ class Handler(BaseHTTPRequestHandler):
 p = argparse.ArgumentParser()
 p.add_argument("--port", type=int, default=18890)
 p.add_argument("--fail-first", type=int, default=0)
+p.add_argument("--save", help="append each batch's NDJSON to this file (the gzip -1 reference of bench/feeder.sh)")
 args = p.parse_args()
+saved = open(args.save, "wb", buffering=1 << 20) if args.save else None
 ThreadingHTTPServer(("127.0.0.1", args.port), Handler).serve_forever()

@@ -61,8 +61,12 @@ run() { # url seconds -> wrk output
 }
 requests() { awk '/requests in/ {print $1}'; }
 
+echo "== the tracker's first 10 s after start (a restart during a campaign's peak: JIT not warm yet)"
+run "http://127.0.0.1:$tracker_port" 10 > "$out/wrk-tracker-cold.txt"
+grep -E "Requests/sec|  99%" "$out/wrk-tracker-cold.txt"
+total=$(requests < "$out/wrk-tracker-cold.txt")
 echo "== warm-up: 20 s against the tracker (JIT), 5 s against nginx"
-total=$(run "http://127.0.0.1:$tracker_port" 20 | requests)
+total=$((total + $(run "http://127.0.0.1:$tracker_port" 20 | requests)))
 run "http://127.0.0.1:$nginx_port" 5 >/dev/null
 
 echo "== nginx static GIF (reference), 64 connections, 10 s"
@@ -73,7 +77,17 @@ run "http://127.0.0.1:$tracker_port" 10 > "$out/wrk-tracker.txt"
 grep -E "Requests/sec|  50%|  99%|Non-2xx" "$out/wrk-tracker.txt"
 total=$((total + $(requests < "$out/wrk-tracker.txt")))
 
-[ -n "${BENCH_QUICK:-}" ] && exit 0
+summary() {
+  awk -v t="$out/wrk-tracker.txt" -v n="$out/wrk-nginx.txt" -v c="$out/wrk-tracker-cold.txt" '
+    function rps(f,   l, v) { while ((getline l < f) > 0) if (l ~ /Requests\/sec/) { split(l, a, " "); v = a[2] } close(f); return v }
+    function pct(f, p,   l, v) { while ((getline l < f) > 0) if (l ~ "^ +" p "%") { split(l, a, " "); v = a[2] } close(f); return v }
+    BEGIN {
+      tr = rps(t); nr = rps(n); cr = rps(c)
+      printf "RESULT tracker %.3f tracker %.0f requests/s (p99 %s), nginx static GIF %.0f requests/s (p99 %s), 64 connections\n", tr / nr, tr, pct(t, 99), nr, pct(n, 99)
+      printf "RESULT tracker-first-10s %.3f first 10 s after start %.0f requests/s = %.2f of its warm rate, nginx %.0f requests/s\n", cr / nr, cr, cr / tr, nr
+    }'
+}
+[ -n "${BENCH_QUICK:-}" ] && { summary; exit 0; }
 echo "== more load until 1,000,000 requests in all"
 while [ "$total" -lt 1000000 ]; do
   total=$((total + $(run "http://127.0.0.1:$tracker_port" 10 | requests)))
@@ -95,3 +109,4 @@ awk -v t="$out/wrk-tracker.txt" -v n="$out/wrk-nginx.txt" -v total="$total" -v e
     printf "tracker RSS after %d requests: %.0f MB\n", total, rss / 1024
     printf "original tracker: ~6,100 requests/s, p99 110 ms, 1.7 GB after 435k requests | bar: 30,000 requests/s, p99 < 10 ms, RSS < 400 MB\n"
   }'
+summary

@@ -76,5 +76,7 @@ accepted=$(grep -c "Message DATA upstream,[0-9]*,250," "$out/wrapper.log" || tru
 refused=$(grep "Message DATA upstream" "$out/wrapper.log" | grep -vc ",250," || true)
 echo "proxy log: $accepted messages relayed with 250 upstream (warm-up included), $refused with another reply"
 bar=$( [ -n "${BENCH_TRACKING:-}" ] && echo "at least 1,000 messages/s and 25%" || echo "50%")
-echo "$direct" "$proxied" | awk -v bar="$bar" '{ for (i = 1; i <= NF; i++) if ($i == "messages/s,") r[++n] = $(i - 1) } END {
-  printf "proxy / direct: %.1f%% | bar: %s of direct, every message accepted\n", 100 * r[2] / r[1], bar }'
+label=$( [ -n "${BENCH_TRACKING:-}" ] && echo "wrapper-tracking" || echo "wrapper")
+echo "$direct" "$proxied" | awk -v bar="$bar" -v label="$label" -v refused="$refused" '{ for (i = 1; i <= NF; i++) if ($i == "messages/s,") r[++n] = $(i - 1) } END {
+  printf "proxy / direct: %.1f%% | bar: %s of direct, every message accepted\n", 100 * r[2] / r[1], bar
+  printf "RESULT %s %.3f proxy %.0f messages/s, smtp-source straight to smtp-sink %.0f messages/s, %d sessions reused, %d refused\n", label, r[2] / r[1], r[2], r[1], 20, refused }'
