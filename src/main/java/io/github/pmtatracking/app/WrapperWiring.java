@@ -66,6 +66,8 @@ final class WrapperWiring implements Dataflow {
                 s.getInt("wrapper.data_timeout_seconds", 600));
         config.maxConnections(s.getInt("wrapper.max_connections", 500));
         config.drainTimeout(s.getInt("wrapper.drain_timeout_seconds", 20));
+        config.maxRefusedCommands(s.getInt("wrapper.max_refused_commands", 20));
+        config.tlsAuthOnly(s.getBoolean("wrapper.tls_auth_only", true));
         config.verbose(s.getBoolean("wrapper.verbose", false));
         config.debugFiles(debugFile(s.get("wrapper.downstream_debug", "")), debugFile(s.get("wrapper.upstream_data_debug", "")));
         String trackingUrl = s.get("wrapper.tracking_url", "");

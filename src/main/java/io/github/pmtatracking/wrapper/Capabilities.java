@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * What the client sees of the upstream's EHLO keywords: those the proxy honours. CHUNKING,
  * BINARYMIME, XCLIENT and every other extension it does not implement are removed; STARTTLS is
- * shown only when the proxy can offer it itself; SIZE shows the smaller of the two limits.
+ * shown only when the proxy can offer it itself; SIZE shows the smaller of the two limits. What is
+ * shown is also what {@link SmtpCommandPolicy} lets through afterwards (see {@link EsmtpOffer}).
  */
 final class Capabilities {
 
@@ -44,7 +45,13 @@ final class Capabilities {
         return 0;
     }
 
-    static SmtpReply filter(SmtpReply ehlo, boolean offerStartTls, long maxSize) {
+    /**
+     * @param offerAuth false to withhold AUTH (the client could STARTTLS first, and credentials
+     *     should not cross in clear)
+     * @param bothLegsTls whether client and upstream legs are on TLS: REQUIRETLS promises TLS on
+     *     every hop (RFC 8689), which the proxy keeps only then
+     */
+    static SmtpReply filter(SmtpReply ehlo, boolean offerStartTls, boolean offerAuth, boolean bothLegsTls, long maxSize) {
         List<String> lines = new ArrayList<>();
         lines.add(ehlo.lines().get(0));
         boolean sawSize = false;
@@ -56,7 +63,15 @@ final class Capabilities {
                 long limit = upstream == 0 ? maxSize : maxSize == 0 ? upstream : Math.min(upstream, maxSize);
                 lines.add(limit == 0 ? "SIZE" : "SIZE " + limit);
                 sawSize = true;
-            } else if (RELAYED.contains(k) || k.startsWith("AUTH=")) {
+            } else if (k.equals("AUTH") || k.startsWith("AUTH=")) {
+                if (offerAuth) {
+                    lines.add(l);
+                }
+            } else if (k.equals("REQUIRETLS")) {
+                if (bothLegsTls) {
+                    lines.add(l);
+                }
+            } else if (RELAYED.contains(k)) {
                 lines.add(l);
             }
         }

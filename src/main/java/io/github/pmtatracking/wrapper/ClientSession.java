@@ -1,7 +1,11 @@
 package io.github.pmtatracking.wrapper;
 
+import io.github.pmtatracking.wrapper.SmtpCommandPolicy.Answer;
+import io.github.pmtatracking.wrapper.SmtpCommandPolicy.Refuse;
+import io.github.pmtatracking.wrapper.SmtpCommandPolicy.Relay;
+import io.github.pmtatracking.wrapper.SmtpCommandPolicy.Verdict;
+import io.github.pmtatracking.wrapper.SmtpServerDecoder.BadLine;
 import io.github.pmtatracking.wrapper.SmtpServerDecoder.Line;
-import io.github.pmtatracking.wrapper.SmtpServerDecoder.LineTooLong;
 import io.github.pmtatracking.wrapper.SmtpServerDecoder.Message;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -14,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,7 +31,8 @@ import org.slf4j.MDC;
  * upstream and the upstream's reply comes back, one at a time and in order (pipelined commands
  * wait their turn). The proxy answers only what it must: 354 to DATA (it reads the message, runs
  * the route, and starts the upstream's DATA only then), STARTTLS (in step with the upstream's),
- * and refusals of what it does not support. All state lives here, on the client's event loop.
+ * and refusals: {@link SmtpCommandPolicy} decides which lines may go upstream at all. All state
+ * lives here, on the client's event loop.
  */
 final class ClientSession extends ChannelInboundHandlerAdapter {
 
@@ -50,6 +54,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean clientTls;
     private boolean authContinuation;
     private boolean upstreamOffersStartTls;
+    private boolean authenticated;
+    private EsmtpOffer offer; // what the client's last EHLO reply offered; null before HELO/EHLO succeeded
+    private final SessionRefusals refusals;
     private String ehloLine;
     private String helo = "";
     private String mailFrom;
@@ -60,6 +67,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         this.consumer = consumer;
         this.config = consumer.configuration();
         this.decoder = decoder;
+        this.refusals = new SessionRefusals(config.stats, config.maxRefusedCommands, sessionId);
     }
 
     // ------------------------------------------------------------------------------ lifecycle
@@ -181,38 +189,53 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             message(m);
             return;
         }
-        if (item instanceof LineTooLong) {
-            reply(SmtpReply.of(500, "5.5.2 Line too long"));
-            done();
+        if (item instanceof BadLine b) {
+            debugDownstream("[command line refused unread: " + b.reason().label() + "]\r\n");
+            Refuse r = SmtpCommandPolicy.refusal(b.reason());
+            if (authContinuation) {
+                cancelAuth(r, "-");
+            } else {
+                refuse(r, "-");
+            }
             return;
         }
-        String line = ((Line) item).text();
+        Line l = (Line) item;
+        String line = l.text();
         debugDownstream(line + "\r\n");
         if (authContinuation) {
-            relay(line, "<credentials>", r -> {
-                authContinuation = r.code() == 334;
-                reply(r);
-            });
+            Refuse bad = SmtpCommandPolicy.checkSaslResponse(line, l.octets());
+            if (bad != null) {
+                cancelAuth(bad, "AUTH");
+                return;
+            }
+            relay(line, "<credentials>", this::authReply);
             return;
         }
-        String verb = verb(line);
-        switch (verb) {
-            case "EHLO", "HELO" -> hello(line, verb.equals("EHLO"));
+        Verdict v = SmtpCommandPolicy.check(line, l.octets(),
+                new SmtpCommandPolicy.State(offer, mailFrom != null, !recipients.isEmpty(), authenticated));
+        if (v instanceof Refuse r) {
+            refuse(r, line);
+            return;
+        }
+        if (v instanceof Answer a) {
+            answer(a.reply());
+            return;
+        }
+        Relay relay = (Relay) v;
+        switch (relay.verb()) {
+            case "EHLO", "HELO" -> hello(line, relay.verb().equals("EHLO"));
             case "STARTTLS" -> startTls();
-            case "AUTH" -> secureUpstreamThen(() -> relay(line, mask(line), r -> {
-                authContinuation = r.code() == 334;
-                reply(r);
-            }));
+            case "AUTH" -> secureUpstreamThen(() -> relay(line, mask(line), this::authReply));
             case "MAIL" -> secureUpstreamThen(() -> relay(line, line, r -> {
                 if (r.positive()) {
-                    mailFrom = address(line);
+                    mailFrom = relay.path();
                     recipients.clear();
                 }
                 reply(r);
             }));
             case "RCPT" -> relay(line, line, r -> {
                 if (r.positive()) {
-                    recipients.add(address(line));
+                    recipients.add(relay.path());
                 }
                 reply(r);
             });
@@ -221,24 +244,69 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 reply(r);
             });
             case "DATA" -> data();
-            case "BDAT" -> answer(SmtpReply.of(502, "5.5.1 BDAT not supported (CHUNKING is not offered)"));
             case "QUIT" -> relay(line, line, r -> {
                 reply(r);
                 close();
             });
-            default -> relay(line, line, this::reply); // NOOP, VRFY, HELP, unknown: the upstream's answer
+            case "NOOP" -> relay(line, line, this::reply);
+            default -> throw new IllegalStateException("no relay for " + relay.verb());
         }
+    }
+
+    private void authReply(SmtpReply r) {
+        authContinuation = r.code() == 334;
+        if (r.code() == 235) {
+            authenticated = true;
+        }
+        reply(r);
+    }
+
+    /** The proxy refused the client's line itself; past the session's limit of refusals it closes with 421. */
+    private void refuse(Refuse r, String line) {
+        reply(r.reply());
+        if (refusals.refused(r, line, clientIp())) {
+            reply(SmtpReply.of(421, "4.7.0 Too many errors, closing connection"));
+            close();
+            return;
+        }
+        done();
+    }
+
+    /** A refused line inside AUTH: the upstream's AUTH is cancelled with "*" (RFC 4954 4), so both sides leave it. */
+    private void cancelAuth(Refuse r, String shown) {
+        trace((upstream.tls() ? "~> " : "-> ") + "*");
+        upstream.send("*", replyTimeout()).whenComplete((cancelled, err) -> onLoop(() -> {
+            if (err != null) {
+                upstreamFailed(err);
+                return;
+            }
+            traceReply(cancelled);
+            authContinuation = false;
+            refuse(r, shown);
+        }));
+    }
+
+    /** Bytes sent ahead where nothing may follow (STARTTLS, DATA): refused, and the session ends. */
+    private void refusePipelined(String after) {
+        refusals.pipelined(after, clientIp());
+        reply(SmtpReply.of(554, "5.5.0 Commands pipelined after " + after + " refused"));
+        close();
     }
 
     // ------------------------------------------------------------------------------ commands
 
     private void hello(String line, boolean ehlo) {
-        ehloLine = line;
-        helo = line.length() > 5 ? line.substring(5).trim() : "";
-        resetTransaction();
         relay(line, line, r -> {
-            if (!ehlo || !r.positive()) {
-                answer(r); // HELO: exactly one reply
+            if (!r.positive()) {
+                answer(r); // RFC 5321 4.1.4: a refused EHLO leaves the session as it was
+                return;
+            }
+            ehloLine = line;
+            helo = line.substring(5).trim();
+            resetTransaction();
+            if (!ehlo) {
+                offer = EsmtpOffer.NONE; // HELO: no extensions, and exactly one reply
+                answer(r);
                 return;
             }
             upstreamOffersStartTls = Capabilities.offersStartTls(r);
@@ -253,7 +321,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void replyEhlo(SmtpReply r) {
-        reply(Capabilities.filter(r, config.offersStartTls() && !clientTls, config.maxMessageSize));
+        boolean offerTls = config.offersStartTls() && !clientTls;
+        SmtpReply shown = Capabilities.filter(r, offerTls, !(offerTls && config.tlsAuthOnly), clientTls && upstream.tls(),
+                config.maxMessageSize);
+        offer = EsmtpOffer.of(shown);
+        reply(shown);
         done();
     }
 
@@ -297,14 +369,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void startTls() {
-        if (!config.offersStartTls() || clientTls) {
-            answer(SmtpReply.of(502, "5.5.1 STARTTLS not available"));
-            return;
-        }
-        if (!inbox.isEmpty() || decoder.pendingBytes() > 0) {
+        if (pipelinedInput()) {
             // RFC 3207: nothing may follow STARTTLS before the handshake (command injection)
-            reply(SmtpReply.of(554, "5.5.0 Commands pipelined after STARTTLS refused"));
-            close();
+            refusePipelined("STARTTLS");
             return;
         }
         CompletableFuture<Void> upstreamLeg = upstreamOffersStartTls && !upstream.tls()
@@ -313,6 +380,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         upstreamLeg.whenComplete((v, err) -> onLoop(() -> {
             if (err != null) {
                 upstreamFailed(err);
+                return;
+            }
+            if (pipelinedInput()) {
+                // sent while the upstream leg was upgrading: it arrived in clear and would run as if over TLS
+                refusePipelined("STARTTLS");
                 return;
             }
             // startTls mode: the proxy's 220 goes out in clear, everything after it encrypted
@@ -326,7 +398,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 clientTls = true;
-                ehloLine = null; // RFC 3207: the session starts again
+                ehloLine = null; // RFC 3207 4.2: the session starts again, nothing learnt before TLS is kept
+                offer = null;
+                authenticated = false;
                 helo = "";
                 resetTransaction();
                 done();
@@ -335,17 +409,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void data() {
-        if (mailFrom == null) {
-            answer(SmtpReply.of(503, "5.5.1 Error: need MAIL command"));
-            return;
-        }
-        if (recipients.isEmpty()) {
-            answer(SmtpReply.of(554, "5.5.1 Error: no valid recipients"));
-            return;
-        }
         if (!inbox.isEmpty()) {
-            reply(SmtpReply.of(554, "5.5.0 Commands pipelined after DATA refused"));
-            close();
+            refusePipelined("DATA");
             return;
         }
         decoder.startData();
@@ -538,21 +603,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
     }
 
-    private static String verb(String line) {
-        int sp = line.indexOf(' ');
-        return (sp < 0 ? line : line.substring(0, sp)).trim().toUpperCase(Locale.ROOT);
-    }
-
-    /** The address in {@code MAIL FROM:<a@b> ...} or {@code RCPT TO:<a@b>}, without brackets. */
-    static String address(String line) {
-        int colon = line.indexOf(':');
-        String rest = colon < 0 ? "" : line.substring(colon + 1).trim();
-        if (rest.startsWith("<")) {
-            int end = rest.indexOf('>');
-            return end < 0 ? rest.substring(1) : rest.substring(1, end);
-        }
-        int sp = rest.indexOf(' ');
-        return sp < 0 ? rest : rest.substring(0, sp);
+    /** Lines or bytes received behind the current command and not yet taken. */
+    private boolean pipelinedInput() {
+        return !inbox.isEmpty() || decoder.pendingBytes() > 0;
     }
 
     private static String mask(String authLine) {

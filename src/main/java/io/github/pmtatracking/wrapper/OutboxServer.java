@@ -39,6 +39,8 @@ public final class OutboxServer implements AutoCloseable {
                 .hostName("outbox.localhost")
                 .softwareName("pmta-tracking outbox")
                 .insertReceivedHeaders(false) // the .eml shows exactly what the proxy sent
+                // SubEthaSMTP's "no limit" (0) refuses every declared SIZE=n at MAIL; the proxy enforces its own limit
+                .maxMessageSize(Integer.MAX_VALUE)
                 .messageHandlerFactory(this::handler)
                 .build();
         server.start();

@@ -22,6 +22,8 @@ public final class SmtpProxyConfiguration {
     int connectTimeoutSeconds = 30;
     int maxConnections = 500;
     int drainTimeoutSeconds = 20;
+    int maxRefusedCommands = 20;
+    boolean tlsAuthOnly = true;
     boolean verbose;
     DebugFile downstreamDebug;
     DebugFile upstreamDataDebug;
@@ -73,6 +75,24 @@ public final class SmtpProxyConfiguration {
 
     public SmtpProxyConfiguration maxConnections(int max) {
         this.maxConnections = max;
+        return this;
+    }
+
+    /**
+     * A session whose commands the proxy refused this many times gets 421 and is closed (RFC 5321
+     * 7.8; as Postfix's {@code smtpd_hard_error_limit}); 0 never closes it.
+     */
+    public SmtpProxyConfiguration maxRefusedCommands(int max) {
+        this.maxRefusedCommands = max;
+        return this;
+    }
+
+    /**
+     * With a certificate, whether AUTH is offered and accepted only after the client's STARTTLS
+     * (as Postfix's {@code smtpd_tls_auth_only}), so credentials never cross the client leg in clear.
+     */
+    public SmtpProxyConfiguration tlsAuthOnly(boolean tlsAuthOnly) {
+        this.tlsAuthOnly = tlsAuthOnly;
         return this;
     }
 

@@ -6,6 +6,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -18,30 +20,37 @@ import java.util.List;
  * class can read as end of data or as a command there. Leading dots are removed (dot-unstuffing).
  * Past the size limit the data is still read to its end but no longer kept.
  *
+ * <p>A command line ends at LF, a CR just before it dropped: a bare LF ends a command too (RFC 5321
+ * 2.3.8 says it should not; Postfix's default accepts it, and every line goes upstream re-framed
+ * with CRLF, so the proxy and the upstream always agree where a command ends). A CR anywhere else
+ * stays in the line, for {@link SmtpCommandPolicy} to refuse. Lines are decoded as strict UTF-8
+ * (an overlong NUL, C0 80, is refused too), so what is relayed is exactly what was sent.
+ *
  * <p>Written here because Netty's SMTP codec is client-side only and SubEthaSMTP's data reader
  * is tied to its own blocking server.
  */
 final class SmtpServerDecoder extends ByteToMessageDecoder {
 
-    /** A command line (CR LF removed). */
-    record Line(String text) {
+    /** A command line (CR LF removed) and its length in octets. */
+    record Line(String text, int octets) {
     }
 
-    /** A command line longer than the limit (discarded). */
-    record LineTooLong() {
+    /** A command line discarded unread: longer than any command may be, or not UTF-8. */
+    record BadLine(CommandRefusal reason) {
     }
 
     /** The end of the data: the message (unstuffed, CRLF line ends), or oversize when it passed the limit. */
     record Message(byte[] content, long size, boolean oversize) {
     }
 
-    private static final int MAX_LINE = 16 * 1024; // AUTH lines carry base64 blobs
+    private static final int MAX_LINE = SmtpCommandPolicy.MAX_AUTH_LINE; // the longest any command may be; never buffered past it
     private static final int MAX_DATA_LINE = 1024 * 1024;
 
     private final long maxMessageSize;
     private boolean dataMode;
     private boolean discardingLine;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder(); // reports malformed input
     private ByteBuf message;
     private long size;
     private boolean oversize;
@@ -93,13 +102,17 @@ final class SmtpServerDecoder extends ByteToMessageDecoder {
         if (discardingLine || len > MAX_LINE) {
             discardingLine = false;
             in.readerIndex(lf + 1);
-            out.add(new LineTooLong());
+            out.add(new BadLine(CommandRefusal.TOO_LONG));
             return true;
         }
+        int start = in.readerIndex();
         int end = len > 0 && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
-        String text = in.toString(in.readerIndex(), end - in.readerIndex(), StandardCharsets.UTF_8);
         in.readerIndex(lf + 1);
-        out.add(new Line(text));
+        try {
+            out.add(new Line(utf8.decode(in.nioBuffer(start, end - start)).toString(), end - start));
+        } catch (CharacterCodingException e) {
+            out.add(new BadLine(CommandRefusal.INVALID_UTF8));
+        }
         return true;
     }
 

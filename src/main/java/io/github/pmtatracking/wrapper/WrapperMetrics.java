@@ -10,8 +10,9 @@ import java.util.function.ToDoubleFunction;
  * The wrapper's counters for Prometheus, read from {@link WrapperStats} at scrape time:
  * {@code pmta_wrapper_messages_relayed_total}, {@code pmta_wrapper_messages_failed_total{reply_class="4xx|5xx"}}
  * (what the client was told), {@code pmta_wrapper_sessions_open},
- * {@code pmta_wrapper_route_failures_total}, {@code pmta_wrapper_messages_too_big_total} and
- * {@code pmta_wrapper_messages_rewritten_total{result="tracked|untracked|unparseable"}}.
+ * {@code pmta_wrapper_route_failures_total}, {@code pmta_wrapper_messages_too_big_total},
+ * {@code pmta_wrapper_messages_rewritten_total{result="tracked|untracked|unparseable"}} and
+ * {@code pmta_wrapper_commands_refused_total{reason}} (command lines the proxy refused, never relayed).
  */
 public final class WrapperMetrics implements MeterBinder {
 
@@ -40,13 +41,19 @@ public final class WrapperMetrics implements MeterBinder {
         rewritten(registry, "tracked", WrapperStats::getMessagesTracked);
         rewritten(registry, "untracked", WrapperStats::getMessagesUntracked);
         rewritten(registry, "unparseable", WrapperStats::getMessagesUnparseable);
+        for (CommandRefusal reason : CommandRefusal.values()) {
+            FunctionCounter.builder("pmta.wrapper.commands.refused", stats, s -> s.commandsRefused(reason))
+                    .tag("reason", reason.label())
+                    .description("Client command lines the proxy refused itself and never relayed, by reason")
+                    .register(registry);
+        }
     }
 
     private void failed(MeterRegistry registry, String replyClass, ToDoubleFunction<WrapperStats> count) {
         FunctionCounter.builder("pmta.wrapper.messages.failed", stats, count)
                 .tag("reply_class", replyClass)
                 .description("Messages not relayed, by the class of the reply the client got: the upstream's refusals,"
-                        + " route failures (451, or 554 for a MessageRejectedException) and size refusals (552)")
+                        + " route failures (451, or 554 for a MessageRejectedException) and size refusals (552, after DATA or at MAIL)")
                 .register(registry);
     }
 

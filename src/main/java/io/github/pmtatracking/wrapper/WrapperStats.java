@@ -1,9 +1,15 @@
 package io.github.pmtatracking.wrapper;
 
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counts the proxy's sessions and messages by outcome (the upstream's final reply class). */
+/**
+ * Counts the proxy's sessions, its messages by outcome (the final reply's class), and the command
+ * lines it refused itself, by reason.
+ */
 public final class WrapperStats implements WrapperStatsMXBean {
 
     final AtomicLong sessionsOpen = new AtomicLong();
@@ -12,7 +18,15 @@ public final class WrapperStats implements WrapperStatsMXBean {
     final LongAdder refusedPermanent = new LongAdder();
     final LongAdder routeFailures = new LongAdder();
     final LongAdder tooBig = new LongAdder();
+    private final Map<CommandRefusal, LongAdder> refusedCommands = new EnumMap<>(CommandRefusal.class);
     private volatile EngagementTracking tracking;
+
+    WrapperStats() {
+        // filled once, read only after: every reason shows in JMX and Prometheus, at zero until it happens
+        for (CommandRefusal r : CommandRefusal.values()) {
+            refusedCommands.put(r, new LongAdder());
+        }
+    }
 
     /** The rewrite step whose counts are shown beside the proxy's. */
     public void tracking(EngagementTracking tracking) {
@@ -27,6 +41,26 @@ public final class WrapperStats implements WrapperStatsMXBean {
         } else {
             refusedPermanent.increment();
         }
+    }
+
+    void commandRefused(CommandRefusal reason) {
+        refusedCommands.get(reason).increment();
+    }
+
+    long commandsRefused(CommandRefusal reason) {
+        return refusedCommands.get(reason).sum();
+    }
+
+    @Override
+    public long getCommandsRefused() {
+        return refusedCommands.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    @Override
+    public Map<String, Long> getCommandsRefusedByReason() {
+        Map<String, Long> m = new TreeMap<>();
+        refusedCommands.forEach((k, v) -> m.put(k.label(), v.sum()));
+        return m;
     }
 
     @Override

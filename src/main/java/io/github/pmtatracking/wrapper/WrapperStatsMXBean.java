@@ -1,5 +1,7 @@
 package io.github.pmtatracking.wrapper;
 
+import java.util.Map;
+
 /** The wrapper's counters, as JMX shows them (Hawtio: io.github.pmtatracking / wrapper). */
 public interface WrapperStatsMXBean {
     long getSessionsOpen();
@@ -19,4 +21,9 @@ public interface WrapperStatsMXBean {
     long getMessagesUnparseable();
 
     long getMessagesUntracked();
+
+    /** Command lines the proxy refused itself and never relayed. */
+    long getCommandsRefused();
+
+    Map<String, Long> getCommandsRefusedByReason();
 }

@@ -5,13 +5,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /** Scripted raw SMTP for the edge cases: send bytes exactly as given, read replies whole. */
 public final class SmtpScript implements AutoCloseable {
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
 
     public SmtpScript(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
@@ -20,7 +22,18 @@ public final class SmtpScript implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    /** Sends the text as is (no CRLF added). */
+    /** After the server's 220 to STARTTLS: the TLS handshake, then everything on TLS. */
+    public SmtpScript startTls(SSLContext ssl) throws IOException {
+        SSLSocket tls = (SSLSocket) ssl.getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(), true);
+        tls.setUseClientMode(true);
+        tls.startHandshake();
+        socket = tls;
+        in = tls.getInputStream();
+        out = tls.getOutputStream();
+        return this;
+    }
+
+    /** Sends the text as is (no CRLF added); each char is one byte (ISO-8859-1), so any byte can be sent. */
     public SmtpScript send(String raw) throws IOException {
         out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();

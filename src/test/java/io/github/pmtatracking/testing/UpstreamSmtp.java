@@ -6,19 +6,38 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory;
 import org.subethamail.smtp.auth.LoginFailedException;
+import org.subethamail.smtp.internal.server.BaseCommand;
+import org.subethamail.smtp.internal.server.Command;
+import org.subethamail.smtp.internal.server.CommandException;
+import org.subethamail.smtp.internal.server.CommandHandler;
+import org.subethamail.smtp.internal.server.HelpMessage;
 import org.subethamail.smtp.server.SMTPServer;
+import org.subethamail.smtp.server.Session;
 
 /**
  * A real SMTP server upstream of the proxy (SubEthaSMTP), on a free loopback port: STARTTLS with
  * the test certificate, AUTH PLAIN and LOGIN for user/secret, recipients starting with "nobody"
- * refused. It keeps every message it accepted.
+ * refused. It keeps every message it accepted and every command line it was given.
+ *
+ * <p>Like a Postfix that trusts the proxy's address ({@code smtpd_authorized_xclient_hosts}), it
+ * also offers and accepts XCLIENT and XFORWARD, so a test can show that the client's spoofing
+ * attempts never get this far. SubEthaSMTP answers a verb it has no command for by itself, before
+ * any hook; so besides every command it implements, the verbs named in {@link #EXTRA_VERBS} are
+ * accepted (250) and recorded, to catch them should the proxy ever relay one.
  */
 public final class UpstreamSmtp implements AutoCloseable {
+
+    /** Verbs this upstream accepts beyond SubEthaSMTP's own, as a permissive MTA might. */
+    public static final List<String> EXTRA_VERBS = List.of("ETRN", "TURN", "ATRN", "XEXCH50", "XSPOOF");
 
     /** A message as the upstream received it. */
     public record Received(String from, List<String> recipients, byte[] data, boolean authenticated) {
@@ -29,6 +48,8 @@ public final class UpstreamSmtp implements AutoCloseable {
 
     private final SMTPServer server;
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, Long> delays = new ConcurrentHashMap<>();
 
     private UpstreamSmtp(TestTls tls, boolean requireTls) throws Exception {
         SMTPServer.Builder b = SMTPServer.port(0)
@@ -40,6 +61,7 @@ public final class UpstreamSmtp implements AutoCloseable {
                         throw new LoginFailedException("bad credentials");
                     }
                 }))
+                .maxMessageSize(10 * 1024 * 1024) // SubEthaSMTP refuses every MAIL ... SIZE=n when it has no limit
                 .messageHandlerFactory(this::handler);
         if (tls != null) {
             b.enableTLS().startTlsSocketFactory(tls.serverContext());
@@ -48,6 +70,14 @@ public final class UpstreamSmtp implements AutoCloseable {
             }
         }
         server = b.build();
+        CommandHandler handler = server.getCommandHandler();
+        handler.addCommand(new Ehlo());
+        handler.addCommand(new Accept("XCLIENT", "220 upstream.test ESMTP")); // Postfix answers XCLIENT with a new greeting
+        handler.addCommand(new Accept("XFORWARD", "250 Ok"));
+        EXTRA_VERBS.forEach(v -> handler.addCommand(new Accept(v, "250 Ok")));
+        for (String verb : List.copyOf(handler.getVerbs())) {
+            handler.addCommand(new Recorded(handler.getCommand(verb)));
+        }
         server.start();
     }
 
@@ -69,6 +99,25 @@ public final class UpstreamSmtp implements AutoCloseable {
         synchronized (received) {
             return new ArrayList<>(received);
         }
+    }
+
+    /** Every command line this upstream was given, in order, as it arrived (AUTH's SASL lines and the data excepted). */
+    public List<String> commands() {
+        synchronized (commands) {
+            return new ArrayList<>(commands);
+        }
+    }
+
+    /** Whether any command line received starts with this verb (case-insensitive). */
+    public boolean received(String verb) {
+        String v = verb.toUpperCase(Locale.ROOT);
+        return commands().stream().anyMatch(c -> c.toUpperCase(Locale.ROOT).startsWith(v));
+    }
+
+    /** Makes this upstream take its time before answering a verb (to widen a race in a test). */
+    public UpstreamSmtp delay(String verb, long millis) {
+        delays.put(verb.toUpperCase(Locale.ROOT), millis);
+        return this;
     }
 
     private MessageHandler handler(MessageContext ctx) {
@@ -104,5 +153,84 @@ public final class UpstreamSmtp implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+    }
+
+    /** Records the line, then lets SubEthaSMTP's own command run. */
+    private final class Recorded implements Command {
+        private final Command inner;
+
+        Recorded(Command inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void execute(String line, Session session) throws IOException, DropConnectionException {
+            commands.add(line);
+            Long delay = delays.get(inner.getName());
+            if (delay != null) {
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            inner.execute(line, session);
+        }
+
+        @Override
+        public HelpMessage getHelp() throws CommandException {
+            return inner.getHelp();
+        }
+
+        @Override
+        public String getName() {
+            return inner.getName();
+        }
+    }
+
+    /** A verb answered with a fixed positive reply. */
+    private static final class Accept extends BaseCommand {
+        private final String reply;
+
+        Accept(String verb, String reply) {
+            super(verb, "accepted by the test upstream");
+            this.reply = reply;
+        }
+
+        @Override
+        public void execute(String line, Session session) throws IOException {
+            session.sendResponse(reply);
+        }
+    }
+
+    /** SubEthaSMTP's EHLO, plus XCLIENT and XFORWARD as Postfix offers them to hosts it trusts. */
+    private final class Ehlo extends BaseCommand {
+        Ehlo() {
+            super("EHLO", "Introduce yourself.", "<hostname>");
+        }
+
+        @Override
+        public void execute(String line, Session session) throws IOException {
+            String[] args = getArgs(line);
+            if (args.length < 2) {
+                session.sendResponse("501 Syntax: EHLO hostname");
+                return;
+            }
+            session.resetMailTransaction();
+            session.setHelo(args[1]);
+            StringBuilder r = new StringBuilder("250-").append(server.getHostName()).append("\r\n250-8BITMIME");
+            if (server.getMaxMessageSize() > 0) {
+                r.append("\r\n250-SIZE ").append(server.getMaxMessageSize());
+            }
+            if (server.getEnableTLS() && !server.getHideTLS()) {
+                r.append("\r\n250-STARTTLS");
+            }
+            r.append("\r\n250-CHUNKING\r\n250-SMTPUTF8");
+            boolean showAuth = session.isTLSStarted() || !server.getRequireTLS() || server.getShowAuthCapabilitiesBeforeSTARTTLS();
+            server.getAuthenticationHandlerFactory().filter(f -> showAuth && !f.getAuthenticationMechanisms().isEmpty())
+                    .ifPresent(f -> r.append("\r\n250-AUTH ").append(String.join(" ", f.getAuthenticationMechanisms())));
+            r.append("\r\n250-XCLIENT NAME ADDR PROTO HELO LOGIN\r\n250-XFORWARD NAME ADDR PROTO HELO SOURCE\r\n250 Ok");
+            session.sendResponse(r.toString());
+        }
     }
 }
