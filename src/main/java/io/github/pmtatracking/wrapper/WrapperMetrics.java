@@ -11,7 +11,8 @@ import java.util.function.ToDoubleFunction;
  * {@code pmta_wrapper_messages_relayed_total}, {@code pmta_wrapper_messages_failed_total{reply_class="4xx|5xx"}}
  * (what the client was told), {@code pmta_wrapper_sessions_open},
  * {@code pmta_wrapper_route_failures_total}, {@code pmta_wrapper_messages_too_big_total} and
- * {@code pmta_wrapper_messages_rewritten_total{result="tracked|untracked|unparseable"}}.
+ * {@code pmta_wrapper_messages_rewritten_total{result="tracked|untracked|unparseable"}} and
+ * {@code pmta_wrapper_mime_faults_total{reason}} (the {@link MimeFault} labels).
  */
 public final class WrapperMetrics implements MeterBinder {
 
@@ -40,6 +41,13 @@ public final class WrapperMetrics implements MeterBinder {
         rewritten(registry, "tracked", WrapperStats::getMessagesTracked);
         rewritten(registry, "untracked", WrapperStats::getMessagesUntracked);
         rewritten(registry, "unparseable", WrapperStats::getMessagesUnparseable);
+        for (MimeFault fault : MimeFault.values()) {
+            FunctionCounter.builder("pmta.wrapper.mime.faults", stats, s -> s.mimeFaults(fault))
+                    .tag("reason", fault.label())
+                    .description("MIME parts or branches not rewritten as declared: relayed as received"
+                            + " (wrong_charset: tracked on its bytes)")
+                    .register(registry);
+        }
     }
 
     private void failed(MeterRegistry registry, String replyClass, ToDoubleFunction<WrapperStats> count) {

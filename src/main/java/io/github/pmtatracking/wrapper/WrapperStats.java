@@ -1,5 +1,7 @@
 package io.github.pmtatracking.wrapper;
 
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -72,5 +74,18 @@ public final class WrapperStats implements WrapperStatsMXBean {
     @Override
     public long getMessagesUntracked() {
         return tracking == null ? 0 : tracking.unchanged();
+    }
+
+    @Override
+    public Map<String, Long> getMimeFaultsByReason() {
+        Map<String, Long> m = new TreeMap<>();
+        for (MimeFault f : MimeFault.values()) {
+            m.put(f.label(), mimeFaults(f));
+        }
+        return m;
+    }
+
+    long mimeFaults(MimeFault fault) {
+        return tracking == null ? 0 : tracking.faults(fault);
     }
 }

@@ -1,5 +1,7 @@
 package io.github.pmtatracking.wrapper;
 
+import java.util.Map;
+
 /** The wrapper's counters, as JMX shows them (Hawtio: io.github.pmtatracking / wrapper). */
 public interface WrapperStatsMXBean {
     long getSessionsOpen();
@@ -19,4 +21,7 @@ public interface WrapperStatsMXBean {
     long getMessagesUnparseable();
 
     long getMessagesUntracked();
+
+    /** MIME parts or branches the rewrite did not take as declared, by {@link MimeFault} label. */
+    Map<String, Long> getMimeFaultsByReason();
 }

@@ -135,13 +135,29 @@ class MimeRewriterTest {
     }
 
     @Test
-    void aMessageThatCannotBeParsedGoesOnUnchangedAndIsCounted() {
+    void aMessageWithoutAHeaderBlockGoesOnUnchangedAndIsCounted() {
         byte[] noBlankLine = crlf("Subject: x\nContent-Type: text/html");
-        byte[] noBoundary = crlf("Content-Type: multipart/mixed\n\nbody\n");
+        byte[] noHeaders = crlf("<html>no header block</html>\n<p>at all</p>\n");
         assertArrayEquals(noBlankLine, tracking.rewrite(noBlankLine, List.of("r@example.com")));
-        assertArrayEquals(noBoundary, tracking.rewrite(noBoundary, List.of("r@example.com")));
+        assertArrayEquals(noHeaders, tracking.rewrite(noHeaders, List.of("r@example.com")));
         assertEquals(2, tracking.unparseable());
-        assertThrows(MimeRewriter.MimeProblem.class, () -> new MimeRewriter().rewrite(noBoundary, "m", id -> h -> h));
+        assertThrows(MimeRewriter.MimeProblem.class, () -> new MimeRewriter().rewrite(noBlankLine, "m", id -> (h, latin1) -> h));
+    }
+
+    @Test
+    void aBrokenBodyStillGetsTheIdAndEachFaultIsCountedByReason() throws Exception {
+        byte[] noBoundary = crlf("Content-Type: multipart/mixed\n\nbody\n");
+        String out = s(tracking.rewrite(noBoundary, List.of("r@example.com")));
+        assertTrue(out.startsWith("Content-Type: multipart/mixed\r\nX-Sp-Message-Id: "), out);
+        assertEquals(1, tracking.faults(MimeFault.BROKEN_MULTIPART));
+        assertEquals(0, tracking.unparseable());
+        MimeRewriter.Result r = new MimeRewriter().rewrite(crlf("Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+                + "Content-Type: text/html; charset=utf-16\nContent-Transfer-Encoding: base64\n\n/v8APA==\n"
+                + "--b\nContent-Type: text/html; charset=no-such\n\n<p>x</p>\n"
+                + "--b\nContent-Type: text/html\n\n<p>caf\u00e9</p>\n--b--\n"), "m", id -> (h, latin1) -> h + "<!-- -->");
+        assertEquals(List.of(MimeFault.UNSAFE_CHARSET, MimeFault.UNKNOWN_CHARSET, MimeFault.WRONG_CHARSET),
+                r.faults().stream().map(MimeRewriter.Fault::fault).toList());
+        assertEquals(1, r.htmlParts(), "the wrong-charset part is still rewritten");
     }
 
     @Test
