@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ public final class EngagementTracking {
     public enum MultiRecipient { TRACKED, UNTRACKED }
 
     private static final Logger LOG = LoggerFactory.getLogger(EngagementTracking.class);
+    private static final int MAX_LOGGED = 5;
 
     private final HtmlTracker tracker;
     private final MultiRecipient multiRecipient;
@@ -56,12 +58,12 @@ public final class EngagementTracking {
         String rcpt = recipients != null && recipients.size() == 1 ? recipients.get(0) : "";
         try {
             MimeRewriter.Result r = mime.rewrite(message, MessageIds::next,
-                    id -> tracker == null ? (html, latin1) -> html : (html, latin1) -> tracker.track(html, id, rcpt, latin1));
+                    id -> tracker == null ? null : (html, latin1) -> tracker.track(html, id, rcpt, latin1));
             rewritten.increment();
             if (!r.faults().isEmpty()) {
                 r.faults().forEach(f -> faults.get(f.fault()).increment());
                 LOG.info("Message {} X-Sp-Message-Id {}: parts not rewritten as declared: {}", proxyMessageId, r.messageId(),
-                        r.faults());
+                        describe(r.faults()));
             }
             if (LOG.isDebugEnabled()) {
                 LOG.debug("X-Sp-Message-Id {}: {} HTML parts tracked for {}", r.messageId(), r.htmlParts(),
@@ -73,6 +75,12 @@ public final class EngagementTracking {
             LOG.warn("Message {} passed on unchanged: {}", proxyMessageId, e.getMessage());
             return message;
         }
+    }
+
+    /** The first few faults: a hostile message may hold thousands, the log line stays one line. */
+    private static String describe(List<MimeRewriter.Fault> faults) {
+        String first = faults.stream().limit(MAX_LOGGED).map(MimeRewriter.Fault::toString).collect(Collectors.joining("; "));
+        return faults.size() <= MAX_LOGGED ? first : first + "; and " + (faults.size() - MAX_LOGGED) + " more";
     }
 
     public long rewritten() {

@@ -73,7 +73,8 @@ public final class MimeRewriter {
 
     /**
      * @param messageId the id to add when the message has no X-Sp-Message-Id (an existing one is kept)
-     * @param html      the HTML rewrite, given the message id in use
+     * @param html      the HTML rewrite, given the message id in use; null when there is none (only the id is added,
+     *                  and the body is not walked)
      */
     public Result rewrite(byte[] msg, String messageId, Function<String, HtmlRewrite> html) throws MimeProblem {
         return rewrite(msg, () -> messageId, html);
@@ -94,8 +95,9 @@ public final class MimeRewriter {
         String id = existing != null && !existing.isBlank() ? existing.trim() : newMessageId.get();
         List<Edit> edits = new ArrayList<>();
         List<Fault> faults = new ArrayList<>();
-        if (body) {
-            walk(msg, 0, msg.length, html.apply(id), edits, faults, 0);
+        HtmlRewrite rewrite = html.apply(id);
+        if (body && rewrite != null) {
+            walk(msg, 0, msg.length, rewrite, edits, faults, 0);
         }
         int htmlParts = edits.size();
         if (existing == null || existing.isBlank()) {
@@ -154,15 +156,15 @@ public final class MimeRewriter {
         byte[] encoded;
         try {
             PartText part = PartText.read(Arrays.copyOfRange(m, start, contentEnd), cte, charset);
+            String after = html.rewrite(part.text(), part.bytesAsLatin1());
+            encoded = after.equals(part.text()) ? null : part.encode(after);
             if (part.bytesAsLatin1()) {
                 faults.add(new Fault(MimeFault.WRONG_CHARSET, "text/html " + (cte.isEmpty() ? "7bit" : cte) + " is not "
                         + (charset == null ? "us-ascii" : charset.strip()) + ": tracked on its bytes"));
             }
-            String after = html.rewrite(part.text(), part.bytesAsLatin1());
-            if (after.equals(part.text())) {
+            if (encoded == null) {
                 return null;
             }
-            encoded = part.encode(after);
         } catch (PartText.Refused e) {
             faults.add(new Fault(e.fault, e.getMessage()));
             return null;

@@ -24,11 +24,16 @@ import java.util.concurrent.ConcurrentHashMap;
  *   ISO-2022-*, EBCDIC): the markup the rewrite adds would be the wrong bytes there.</li>
  * </ul>
  * Bytes that do not decode in their declared, ASCII-compatible charset (Latin-1 in a part that
- * says utf-8, UTF-8 cut short) are read as ISO-8859-1 instead. That reading maps each byte to one
- * char and back, so it is lossless; the markup and the ASCII links are the same bytes in either
- * reading, so they can be tracked. A link with 8-bit bytes in it could mean something else to the
- * recipient's client, which is why the caller wraps only ASCII links then ({@link #bytesAsLatin1()}).
- * Bytes with NUL in them are no text in any such charset and are refused.
+ * says utf-8, UTF-8 cut short) are read as ISO-8859-1 instead, in any transfer encoding: that
+ * reading maps each byte to one char and back, so it is lossless, and what the rewrite looks at
+ * and adds is ASCII, which means the same bytes in both readings (in these charsets no byte of a
+ * multi-byte character is a quote, '<', '>', '=' or a space, and the client's decoder, meeting a
+ * bad sequence, never swallows the ASCII byte after it). Tracking such a part rather than passing
+ * it on untracked keeps the opens and clicks of the many messages whose only fault is a wrong
+ * label. A link with 8-bit bytes in its source could mean another URL to the client than to us,
+ * so the caller wraps only ASCII links then ({@link #bytesAsLatin1()}). Bytes with NUL in them are
+ * no text in any such charset (UTF-16 mislabelled, binary data) and are refused: a pixel appended
+ * to them would corrupt them. PartTextTest checks the round trips over every charset Java has.
  */
 final class PartText {
 
@@ -95,11 +100,6 @@ final class PartText {
     /** The declared charset did not hold: the text is the bytes read as ISO-8859-1. */
     boolean bytesAsLatin1() {
         return bytesAsLatin1;
-    }
-
-    /** The charset the text was read in (ISO-8859-1 when it is the bytes as such). */
-    Charset charset() {
-        return charset;
     }
 
     /** The changed text in the part's own charset and transfer encoding. */
@@ -214,7 +214,9 @@ final class PartText {
     private static byte[] bytes(String text, Charset charset) throws CharacterCodingException {
         ByteBuffer b = charset.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(text));
-        return Arrays.copyOfRange(b.array(), b.arrayOffset() + b.position(), b.arrayOffset() + b.limit());
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
     }
 
     private static String abbreviate(String s) {

@@ -66,6 +66,7 @@ class HostileHrefsTest {
             return;
         }
         assertTrue(m.find(), out);
+        assertEquals(html.replace(href, m.group()), out, "only the href's value changed");
         DecodedLink d = CODEC.decodeUrl(m.group());
         assertEquals(TrackingAction.CLICK, d.link().action());
         assertEquals(expected, d.link().targetUrl());

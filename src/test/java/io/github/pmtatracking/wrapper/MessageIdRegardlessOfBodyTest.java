@@ -70,6 +70,16 @@ class MessageIdRegardlessOfBodyTest {
     }
 
     @Test
+    void withoutATrackingUrlEveryMessageGetsOnlyItsId() throws Exception {
+        EngagementTracking idOnly = new EngagementTracking(null, EngagementTracking.MultiRecipient.TRACKED);
+        byte[] deep = crlf(nested(MimeRewriter.MAX_DEPTH + 3, "<a href=\"https://deep.example/\">deep</a>"));
+        byte[] latin1 = crlf("Content-Type: text/html; charset=utf-8\n\n<p>caf\u00e9</p><a href=\"https://a.example/\">a</a>\n");
+        assertEquals(s(deep), withoutId(s(idOnly.rewrite(deep, List.of("r@example.com")))));
+        assertEquals(s(latin1), withoutId(s(idOnly.rewrite(latin1, List.of("r@example.com")))));
+        assertEquals(0, idOnly.faults(MimeFault.TOO_DEEP) + idOnly.faults(MimeFault.WRONG_CHARSET), "the body is not walked");
+    }
+
+    @Test
     void aMessageOfHeadersOnlyGetsItsIdAsTheLastHeader() {
         byte[] in = crlf("Subject: no body\nFrom: a@example.com\n");
         String out = s(tracking.rewrite(in, List.of("r@example.com")));

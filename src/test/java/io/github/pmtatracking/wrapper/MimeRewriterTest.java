@@ -2,6 +2,7 @@ package io.github.pmtatracking.wrapper;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -123,6 +124,32 @@ class MimeRewriterTest {
         }
         String decoded = new String(Base64.getMimeDecoder().decode(body), StandardCharsets.ISO_8859_1);
         assertTrue(decoded.startsWith("<p>d\u00e9j\u00e0 vu</p><a href=\"http://t.example/"), decoded);
+    }
+
+    @Test
+    void aLineTheSenderWroteWithinTheLimitIsNeverCutAndALongerOneIs() throws Exception {
+        String within = "<p>" + "word ".repeat(198) + "</p>"; // 997 octets: legal, and past the old cut at 990
+        String beyond = "<p>" + "word ".repeat(240) + "</p>";
+        byte[] in = crlf("Content-Type: text/html\n\n<a href=\"https://a.example/\">a</a>\n" + within + "\n" + beyond + "\n");
+        String out = s(tracking.rewrite(in, List.of("r@example.com")));
+        assertTrue(out.contains("\r\n" + within + "\r\n"), "the line within the limit as written");
+        assertFalse(out.contains(beyond), "the line past 998 octets is broken");
+        for (String line : out.split("\r\n")) {
+            assertTrue(line.length() <= 998, "line of " + line.length());
+        }
+    }
+
+    @Test
+    void quotedPrintableComesOutWithOnlyCrlfLineEndsAndDecodesToEveryByteItHad() throws Exception {
+        // a bare CR and a bare LF, escaped: written raw, the wire would make them CRLF
+        String qp = "<html><body>a=0Db=0Ac =3D=20\n<a href=3D\"https://a.example/\">a</a></body></html>";
+        byte[] in = crlf("Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n" + qp + "\n");
+        String out = s(tracking.rewrite(in, List.of("r@example.com")));
+        String body = out.substring(out.indexOf("\r\n\r\n") + 4);
+        assertFalse(body.matches("(?s).*(\r(?!\n)|(?<!\r)\n).*"), "no bare CR or LF: " + body);
+        String html = s(new QuotedPrintableInputStream(new ByteArrayInputStream(body.trim().getBytes(StandardCharsets.US_ASCII)))
+                .readAllBytes());
+        assertTrue(html.startsWith("<html><body>a\rb\nc = \r\n<a href=\"http://t.example/"), html);
     }
 
     @Test

@@ -12,6 +12,8 @@ import io.github.pmtatracking.testing.SmtpScript;
 import io.github.pmtatracking.testing.TestRedis;
 import io.github.pmtatracking.testing.UpstreamSmtp;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -80,6 +82,15 @@ class RewriteThroughProxyTest {
                 + "--b\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n"
                 + "<a href=3D\"https://c.example/\">=QQ</a>\n--b--\n");
         assertEquals(s(undecodable), withoutId(s(relay(undecodable))));
+        assertEquals(Map.of("too_deep", 1L, "undecodable_part", 2L, "unknown_charset", 1L), nonZero(config.stats().getMimeFaultsByReason()));
+        assertEquals(2, config.stats().getMessagesTracked(), "both went on with their id");
+        assertEquals(0, config.stats().getMessagesUnparseable());
+    }
+
+    private static Map<String, Long> nonZero(Map<String, Long> counts) {
+        Map<String, Long> m = new TreeMap<>(counts);
+        m.values().removeIf(n -> n == 0);
+        return m;
     }
 
     @Test
@@ -89,5 +100,6 @@ class RewriteThroughProxyTest {
         String got = withoutId(s(relay(latin1)));
         assertEquals("https://a.example/", links(got).get(0).link().targetUrl());
         assertEquals(s(latin1), spotsTakenOut(got));
+        assertEquals(Map.of("wrong_charset", 1L), nonZero(config.stats().getMimeFaultsByReason()));
     }
 }
