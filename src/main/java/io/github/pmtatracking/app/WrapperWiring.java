@@ -80,7 +80,11 @@ final class WrapperWiring implements Dataflow {
                     + " tracked (set wrapper.tracking_url to the address your recipients reach)", ownTracker);
         }
         HtmlTracker tracker = trackingUrl.isEmpty() ? null : new HtmlTracker(
-                LinkCodec.builder().secret(s.get("link.secret", "")).build(), trackingUrl,
+                // the tracker's own bounds: a link it would refuse is not wrapped, so no click is lost
+                LinkCodec.builder().secret(s.get("link.secret", ""))
+                        .maxPathLength(s.getInt("link.max_path_length", LinkCodec.DEFAULT_MAX_PATH_LENGTH))
+                        .maxInflatedBytes(s.getInt("link.max_inflated_bytes", LinkCodec.DEFAULT_MAX_INFLATED_BYTES)).build(),
+                trackingUrl,
                 s.getBoolean("wrapper.track_open", true), s.getBoolean("wrapper.track_initial_open", false),
                 trackClick);
         String multi = s.get("wrapper.multi_recipient", "tracked").toUpperCase(java.util.Locale.ROOT);

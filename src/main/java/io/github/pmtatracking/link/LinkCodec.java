@@ -78,9 +78,29 @@ public final class LinkCodec {
         return normalizeTrackingUrl(trackingUrl) + "/" + encodePayload(link);
     }
 
+    /**
+     * The complete link, or null when a codec with these bounds would refuse to decode it (its
+     * JSON inflating past maxInflatedBytes, or its path longer than maxPathLength). Built with the
+     * tracker's bounds, the wrapper wraps only links the tracker takes: a refused one loses the click.
+     */
+    public String encodeWithinBounds(String trackingUrl, TrackingLink link) {
+        byte[] json = toJson(link);
+        if (json.length > maxInflatedBytes) {
+            return null;
+        }
+        String base = normalizeTrackingUrl(trackingUrl);
+        String payload = payload(json);
+        int path = base.indexOf('/', base.indexOf("://") + 3); // the tracker's bound is on the path
+        int pathLength = (path < 0 ? 0 : base.length() - path) + 1 + payload.length();
+        return pathLength > maxPathLength ? null : base + "/" + payload;
+    }
+
     /** The path segment only: base64url of the zlib stream of the JSON. */
     public String encodePayload(TrackingLink link) {
-        byte[] json = toJson(link);
+        return payload(toJson(link));
+    }
+
+    private static String payload(byte[] json) {
         Deflater deflater = DEFLATERS.get(); // reset after each use, below
         try {
             deflater.setInput(json);

@@ -1,5 +1,6 @@
 package io.github.pmtatracking.tracker;
 
+import io.github.pmtatracking.link.ClickTarget;
 import io.github.pmtatracking.link.DecodedLink;
 import io.github.pmtatracking.link.LinkCodec;
 import io.github.pmtatracking.link.LinkRefusedException;
@@ -9,7 +10,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpRequest;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.Exchange;
@@ -130,30 +130,9 @@ public final class TrackingRequestProcessor implements Processor {
         }
     }
 
-    /**
-     * Why a click target must not be redirected to, or null when it is an http(s) URL with a host.
-     * Deliberately not java.net.URI: real mail links carry spaces, braces and non-ASCII text that
-     * browsers accept and URI refuses.
-     */
+    /** Why a click target must not be redirected to, or null: the check the wrapper applies too. */
     static String unsafeTarget(String target) {
-        if (target.isEmpty()) {
-            return "click link without a target";
-        }
-        String lower = target.toLowerCase(Locale.ROOT);
-        int rest = lower.startsWith("https://") ? 8 : lower.startsWith("http://") ? 7 : -1;
-        if (rest < 0) {
-            return "click target is not http or https";
-        }
-        if (rest == target.length() || "/?#".indexOf(target.charAt(rest)) >= 0) {
-            return "click target has no host";
-        }
-        for (int i = 0; i < target.length(); i++) {
-            char c = target.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                return "click target contains control characters"; // no header injection via Location
-            }
-        }
-        return null;
+        return ClickTarget.unsafe(target);
     }
 
     /** The target as a Location value: spaces and non-ASCII percent-encoded (UTF-8), the rest as is. */

@@ -1,8 +1,11 @@
 package io.github.pmtatracking.wrapper;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,8 +13,10 @@ import org.slf4j.LoggerFactory;
  * The wrapper route's rewrite step: adds an X-Sp-Message-Id (keeping one that is there) and, with
  * a tracking URL, wraps links and adds open pixels in every HTML part, for the recipient of the
  * SMTP envelope. A message with several recipients is tracked at message level (links carry no
- * recipient) or, with {@code -multi_recipient untracked}, passed on unchanged. A message that
- * cannot be parsed goes on unchanged, logged and counted: never a broken message.
+ * recipient) or, with {@code -multi_recipient untracked}, passed on unchanged. A part the rewrite
+ * cannot take as declared goes on as received, counted by {@link MimeFault} and logged once per
+ * message, and the message keeps its id; a message with no header block goes on unchanged,
+ * logged and counted: never a broken message.
  */
 public final class EngagementTracking {
 
@@ -19,6 +24,7 @@ public final class EngagementTracking {
     public enum MultiRecipient { TRACKED, UNTRACKED }
 
     private static final Logger LOG = LoggerFactory.getLogger(EngagementTracking.class);
+    private static final int MAX_LOGGED = 5;
 
     private final HtmlTracker tracker;
     private final MultiRecipient multiRecipient;
@@ -26,14 +32,25 @@ public final class EngagementTracking {
     private final LongAdder rewritten = new LongAdder();
     private final LongAdder unchanged = new LongAdder();
     private final LongAdder unparseable = new LongAdder();
+    private final Map<MimeFault, LongAdder> faults; // every key present from the start: read without locks
 
     /** @param tracker null when no tracking URL is set: only the message id is added */
     public EngagementTracking(HtmlTracker tracker, MultiRecipient multiRecipient) {
         this.tracker = tracker;
         this.multiRecipient = multiRecipient;
+        Map<MimeFault, LongAdder> m = new EnumMap<>(MimeFault.class);
+        for (MimeFault f : MimeFault.values()) {
+            m.put(f, new LongAdder());
+        }
+        this.faults = Collections.unmodifiableMap(m);
     }
 
     public byte[] rewrite(byte[] message, List<String> recipients) {
+        return rewrite(message, recipients, "-");
+    }
+
+    /** @param proxyMessageId the proxy's name for the message (session and number), for the log */
+    public byte[] rewrite(byte[] message, List<String> recipients, String proxyMessageId) {
         if (recipients != null && recipients.size() > 1 && multiRecipient == MultiRecipient.UNTRACKED) {
             unchanged.increment();
             return message;
@@ -41,8 +58,13 @@ public final class EngagementTracking {
         String rcpt = recipients != null && recipients.size() == 1 ? recipients.get(0) : "";
         try {
             MimeRewriter.Result r = mime.rewrite(message, MessageIds::next,
-                    id -> tracker == null ? UnaryOperator.identity() : html -> tracker.track(html, id, rcpt));
+                    id -> tracker == null ? null : (html, latin1) -> tracker.track(html, id, rcpt, latin1));
             rewritten.increment();
+            if (!r.faults().isEmpty()) {
+                r.faults().forEach(f -> faults.get(f.fault()).increment());
+                LOG.info("Message {} X-Sp-Message-Id {}: parts not rewritten as declared: {}", proxyMessageId, r.messageId(),
+                        describe(r.faults()));
+            }
             if (LOG.isDebugEnabled()) {
                 LOG.debug("X-Sp-Message-Id {}: {} HTML parts tracked for {}", r.messageId(), r.htmlParts(),
                         rcpt.isEmpty() ? "the whole message" : rcpt);
@@ -50,9 +72,15 @@ public final class EngagementTracking {
             return r.message();
         } catch (MimeRewriter.MimeProblem | RuntimeException e) {
             unparseable.increment();
-            LOG.warn("Message passed on unchanged: {}", e.getMessage());
+            LOG.warn("Message {} passed on unchanged: {}", proxyMessageId, e.getMessage());
             return message;
         }
+    }
+
+    /** The first few faults: a hostile message may hold thousands, the log line stays one line. */
+    private static String describe(List<MimeRewriter.Fault> faults) {
+        String first = faults.stream().limit(MAX_LOGGED).map(MimeRewriter.Fault::toString).collect(Collectors.joining("; "));
+        return faults.size() <= MAX_LOGGED ? first : first + "; and " + (faults.size() - MAX_LOGGED) + " more";
     }
 
     public long rewritten() {
@@ -65,5 +93,10 @@ public final class EngagementTracking {
 
     public long unparseable() {
         return unparseable.sum();
+    }
+
+    /** Parts (or branches) not rewritten as declared, for this reason. */
+    public long faults(MimeFault fault) {
+        return faults.get(fault).sum();
     }
 }

@@ -1,6 +1,8 @@
 package io.github.pmtatracking.wrapper;
 
+import io.github.pmtatracking.link.ClickTarget;
 import io.github.pmtatracking.link.LinkCodec;
+import io.github.pmtatracking.link.TrackingAction;
 import io.github.pmtatracking.link.TrackingLink;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,6 +29,9 @@ import org.jsoup.select.NodeTraversor;
  *   Outlook conditional comments ({@code <!--[if mso]>}); mailto:, tel:, #anchors, empty values,
  *   template placeholders, links already at the tracking URL and {@code data-msys-clicktrack="0"}
  *   are left alone. Entities are decoded first: {@code &amp;} in the HTML is {@code &} in the target.
+ *   The target is the href as a browser reads it ({@link ClickTarget#ofHref}: TAB, CR and LF
+ *   dropped), and only a target the tracker redirects to ({@link ClickTarget#unsafe}) in a link
+ *   within the tracker's size bounds is wrapped, so a wrapped link never loses its click.
  *   {@code data-msys-linkname} travels in the link.</li>
  *   <li>The open pixel goes just before {@code </body>} (appended without a body end tag); the
  *   initial-open pixel just after {@code <body ...>}, in the original's hidden-div form.</li>
@@ -54,17 +59,26 @@ public final class HtmlTracker {
     }
 
     public String track(String html, String messageId, String rcpt) {
+        return track(html, messageId, rcpt, false);
+    }
+
+    /**
+     * @param asciiLinksOnly the text is a part's bytes read as ISO-8859-1 because its charset did not
+     *                       hold: a link with other bytes in its source may mean something else to the
+     *                       recipient's client, so only links whose source text is ASCII are wrapped
+     */
+    public String track(String html, String messageId, String rcpt, boolean asciiLinksOnly) {
         Document doc = Jsoup.parse(html, "", Parser.htmlParser().setTrackPosition(true));
         List<Edit> edits = new ArrayList<>();
         if (click) {
             Map<String, String> wrapped = new HashMap<>(); // a message repeats its links: encode each once
-            wrapLinks(doc, 0, messageId, rcpt, edits, wrapped);
+            wrapLinks(html, doc, 0, messageId, rcpt, asciiLinksOnly, edits, wrapped);
             if (html.contains("<!--[") || html.contains("<!-- [")) { // only then can there be conditional comments
                 NodeTraversor.traverse((node, depth) -> {
                     if (node instanceof Comment c && c.sourceRange().isTracked() && isConditional(c.getData())) {
                         // conditional comments are text to the parser: parse their content on its own
                         Document inner = Jsoup.parse(c.getData(), "", Parser.htmlParser().setTrackPosition(true));
-                        wrapLinks(inner, c.sourceRange().startPos() + 4, messageId, rcpt, edits, wrapped);
+                        wrapLinks(html, inner, c.sourceRange().startPos() + 4, messageId, rcpt, asciiLinksOnly, edits, wrapped);
                     }
                 }, doc);
             }
@@ -97,8 +111,8 @@ public final class HtmlTracker {
         return t.regionMatches(true, 0, "[if", 0, 3) && data.toLowerCase(Locale.ROOT).contains("href");
     }
 
-    private void wrapLinks(Document doc, int offset, String messageId, String rcpt, List<Edit> edits,
-                           Map<String, String> wrapped) {
+    private void wrapLinks(String html, Document doc, int offset, String messageId, String rcpt, boolean asciiLinksOnly,
+                           List<Edit> edits, Map<String, String> wrapped) {
         List<Element> anchors = new ArrayList<>(doc.getElementsByTag("a"));
         anchors.addAll(doc.getElementsByTag("area"));
         for (Element a : anchors) {
@@ -110,27 +124,48 @@ public final class HtmlTracker {
             if (value == null || !value.isTracked() || value.startPos() == value.endPos()) {
                 continue;
             }
-            String target = href.getValue().trim(); // entities decoded: &amp; is &
+            int start = offset + value.startPos();
+            int end = offset + value.endPos();
+            if (asciiLinksOnly && !ascii(html, start, end)) {
+                continue;
+            }
+            String target = ClickTarget.ofHref(href.getValue()); // entities decoded: &amp; is &
             if (!trackable(target)) {
                 continue;
             }
             String name = a.attr("data-msys-linkname").trim();
-            String link = wrapped.computeIfAbsent(target + '\u0000' + name, k -> attributeValue(codec.encode(trackingUrl,
-                    new TrackingLink(io.github.pmtatracking.link.TrackingAction.CLICK, target, messageId, rcpt, name))));
-            edits.add(new Edit(offset + value.startPos(), offset + value.endPos(), link));
+            String link = wrapped.computeIfAbsent(target + '\u0000' + name, k -> wrap(target, messageId, rcpt, name));
+            if (link == null) {
+                continue; // longer than the tracker takes: the click would be lost
+            }
+            edits.add(new Edit(start, end, link));
         }
     }
 
+    /** The wrapped link as an attribute value, or null when the tracker would refuse it. */
+    private String wrap(String target, String messageId, String rcpt, String name) {
+        String link = codec.encodeWithinBounds(trackingUrl, new TrackingLink(TrackingAction.CLICK, target, messageId, rcpt, name));
+        return link == null ? null : attributeValue(link);
+    }
+
+    private static boolean ascii(String s, int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private boolean trackable(String target) {
-        String lower = target.toLowerCase(Locale.ROOT);
-        if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
-            return false; // mailto:, tel:, sms:, #anchor, relative, empty
+        if (ClickTarget.unsafe(target) != null) {
+            return false; // mailto:, tel:, sms:, #anchor, relative, empty, no host, control characters
         }
         if (target.contains("{{") || target.contains("{%") || target.contains("%%") || target.contains("*|")
                 || target.contains("[[") || target.contains("${")) {
             return false; // a template placeholder, filled in later by someone else
         }
-        return !lower.startsWith(ownLinkPrefix);
+        return !target.toLowerCase(Locale.ROOT).startsWith(ownLinkPrefix);
     }
 
     private String openPixel(String messageId, String rcpt) {

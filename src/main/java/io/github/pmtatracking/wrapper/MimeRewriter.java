@@ -1,23 +1,16 @@
 package io.github.pmtatracking.wrapper;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.UnaryOperator;
-import org.apache.james.mime4j.codec.Base64InputStream;
-import org.apache.james.mime4j.codec.Base64OutputStream;
-import org.apache.james.mime4j.codec.QuotedPrintableInputStream;
-import org.apache.james.mime4j.codec.QuotedPrintableOutputStream;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.james.mime4j.stream.NameValuePair;
 import org.apache.james.mime4j.stream.ParserCursor;
 import org.apache.james.mime4j.stream.RawBody;
@@ -27,64 +20,93 @@ import org.apache.james.mime4j.util.ContentUtil;
 
 /**
  * Rewrites the text/html parts of a message and nothing else. The structure is walked on the
- * bytes themselves (multipart nested to any depth), so headers, boundaries, preambles and other
- * parts stay byte for byte; each HTML part is decoded (7bit, 8bit, quoted-printable, base64; its
- * charset), rewritten, and encoded again the same way. message/rfc822 and text/x-amp-html are
- * not entered. mime4j supplies the field grammar and the transfer codecs; the walk is ours
- * because mime4j's parsers give the content, not its byte offsets. Lines are expected to end in
- * CRLF, as the proxy delivers them.
+ * bytes themselves, so headers, boundaries, preambles and other parts stay byte for byte; each
+ * HTML part is decoded (7bit, 8bit, quoted-printable, base64; its charset), rewritten, and encoded
+ * again the same way ({@link PartText}). message/rfc822 and text/x-amp-html are not entered.
+ * mime4j supplies the field grammar; the walk is ours because mime4j's parsers give the content,
+ * not its byte offsets. Lines are expected to end in CRLF, as the proxy delivers them.
+ *
+ * <p>The X-Sp-Message-Id goes into the top header block whatever the body holds: multipart nested
+ * deeper than {@link #MAX_DEPTH}, a multipart without its boundary, an HTML part that does not
+ * decode. Such a part or branch goes on as received and is reported in {@link Result#faults()}.
  */
 public final class MimeRewriter {
 
-    /** A message whose structure cannot be followed; it is passed on unchanged. */
+    /** A message without a header block to put the id in; it is passed on unchanged. */
     public static final class MimeProblem extends Exception {
         public MimeProblem(String message) {
             super(message, null, false, false);
         }
     }
 
-    /** The outcome: the message bytes, the X-Sp-Message-Id it carries, and how many HTML parts changed. */
-    public record Result(byte[] message, String messageId, int htmlParts) {
+    /** A part or branch not rewritten as declared, and why (never any of its content). */
+    public record Fault(MimeFault fault, String detail) {
+        @Override
+        public String toString() {
+            return fault.label() + " (" + detail + ")";
+        }
+    }
+
+    /** The rewrite of one HTML part's text, given whether it is the part's bytes read as ISO-8859-1. */
+    @FunctionalInterface
+    public interface HtmlRewrite {
+        String rewrite(String html, boolean bytesAsLatin1);
+    }
+
+    /**
+     * The outcome: the message bytes, the X-Sp-Message-Id it carries, how many HTML parts changed,
+     * and the parts or branches not rewritten as declared.
+     */
+    public record Result(byte[] message, String messageId, int htmlParts, List<Fault> faults) {
     }
 
     private record Edit(int start, int end, byte[] bytes) {
     }
 
-    private static final byte[] CRLF = {'\r', '\n'};
-    private static final int MAX_DEPTH = 20;
+    /**
+     * How deep multiparts are followed: the message is depth 0, each multipart level one more, and
+     * the parts of a multipart at this depth go on as received ({@link MimeFault#TOO_DEEP}). Real
+     * mail nests three or four levels (mixed, related, alternative); the bound keeps a hostile
+     * message from making the walk (recursive, and rescanning each level) arbitrarily long.
+     */
+    static final int MAX_DEPTH = 20;
 
     /**
      * @param messageId the id to add when the message has no X-Sp-Message-Id (an existing one is kept)
-     * @param html      the HTML rewrite, given the message id in use
+     * @param html      the HTML rewrite, given the message id in use; null when there is none (only the id is added,
+     *                  and the body is not walked)
      */
-    public Result rewrite(byte[] msg, String messageId, java.util.function.Function<String, UnaryOperator<String>> html)
-            throws MimeProblem {
+    public Result rewrite(byte[] msg, String messageId, Function<String, HtmlRewrite> html) throws MimeProblem {
         return rewrite(msg, () -> messageId, html);
     }
 
     /** The same, making a message id only for a message that has none. */
-    public Result rewrite(byte[] msg, java.util.function.Supplier<String> newMessageId,
-                          java.util.function.Function<String, UnaryOperator<String>> html) throws MimeProblem {
+    public Result rewrite(byte[] msg, Supplier<String> newMessageId, Function<String, HtmlRewrite> html) throws MimeProblem {
         int headerEnd = headerEnd(msg, 0, msg.length);
-        if (headerEnd < 0) {
-            throw new MimeProblem("no blank line after the headers");
+        boolean body = headerEnd >= 0;
+        if (!body) {
+            if (!headerFieldsOnly(msg)) {
+                throw new MimeProblem("no blank line after the headers");
+            }
+            headerEnd = msg.length; // header fields and no body (RFC 5322 allows it): the id goes last
         }
         Map<String, String> headers = headers(msg, 0, headerEnd);
         String existing = headers.get("x-sp-message-id");
         String id = existing != null && !existing.isBlank() ? existing.trim() : newMessageId.get();
         List<Edit> edits = new ArrayList<>();
-        walk(msg, 0, msg.length, html.apply(id), edits, 0);
+        List<Fault> faults = new ArrayList<>();
+        HtmlRewrite rewrite = html.apply(id);
+        if (body && rewrite != null) {
+            walk(msg, 0, msg.length, rewrite, edits, faults, 0);
+        }
+        int htmlParts = edits.size();
         if (existing == null || existing.isBlank()) {
             edits.add(new Edit(headerEnd, headerEnd, ("X-Sp-Message-Id: " + id + "\r\n").getBytes(StandardCharsets.US_ASCII)));
         }
-        return new Result(apply(msg, edits), id, (int) edits.stream().filter(e -> e.end() > e.start()).count());
+        return new Result(apply(msg, edits), id, htmlParts, faults);
     }
 
-    private void walk(byte[] m, int start, int end, UnaryOperator<String> html, List<Edit> edits, int depth)
-            throws MimeProblem {
-        if (depth > MAX_DEPTH) {
-            throw new MimeProblem("multipart nested deeper than " + MAX_DEPTH);
-        }
+    private void walk(byte[] m, int start, int end, HtmlRewrite html, List<Edit> edits, List<Fault> faults, int depth) {
         int headerEnd = headerEnd(m, start, end);
         if (headerEnd < 0) {
             return; // a part with no body: nothing to rewrite
@@ -96,13 +118,25 @@ public final class MimeRewriter {
         if (mime.startsWith("multipart/")) {
             String boundary = param(type, "boundary");
             if (boundary == null || boundary.isEmpty()) {
-                throw new MimeProblem("multipart without a boundary");
+                faults.add(new Fault(MimeFault.BROKEN_MULTIPART, mime + " without a boundary"));
+                return;
             }
-            for (int[] part : parts(m, bodyStart, end, boundary)) {
-                walk(m, part[0], part[1], html, edits, depth + 1);
+            if (depth >= MAX_DEPTH) {
+                faults.add(new Fault(MimeFault.TOO_DEEP, "multipart nested deeper than " + MAX_DEPTH));
+                return;
+            }
+            List<int[]> parts;
+            try {
+                parts = parts(m, bodyStart, end, boundary);
+            } catch (MimeProblem e) {
+                faults.add(new Fault(MimeFault.BROKEN_MULTIPART, e.getMessage()));
+                return;
+            }
+            for (int[] part : parts) {
+                walk(m, part[0], part[1], html, edits, faults, depth + 1);
             }
         } else if (mime.equals("text/html")) {
-            Edit e = rewriteHtml(m, bodyStart, end, headers, type, html);
+            Edit e = rewriteHtml(m, bodyStart, end, headers, type, html, faults);
             if (e != null) {
                 edits.add(e);
             }
@@ -110,48 +144,69 @@ public final class MimeRewriter {
         // message/rfc822, text/x-amp-html and everything else: left alone
     }
 
-    private Edit rewriteHtml(byte[] m, int start, int end, Map<String, String> headers, RawBody type,
-                             UnaryOperator<String> html) throws MimeProblem {
+    private Edit rewriteHtml(byte[] m, int start, int end, Map<String, String> headers, RawBody type, HtmlRewrite html,
+                             List<Fault> faults) {
         String cte = headers.getOrDefault("content-transfer-encoding", "7bit").trim().toLowerCase(Locale.ROOT);
-        Charset charset = charset(param(type, "charset"));
+        String charset = param(type, "charset");
         // the body's own trailing line ends stay where they are
         int contentEnd = end;
         while (contentEnd > start && (m[contentEnd - 1] == '\r' || m[contentEnd - 1] == '\n')) {
             contentEnd--;
         }
-        byte[] raw = java.util.Arrays.copyOfRange(m, start, contentEnd);
-        byte[] decoded;
-        try {
-            decoded = switch (cte) {
-                case "7bit", "8bit", "binary", "" -> raw;
-                case "quoted-printable" -> readAll(new QuotedPrintableInputStream(new ByteArrayInputStream(raw), false));
-                case "base64" -> readAll(new Base64InputStream(new ByteArrayInputStream(raw), false));
-                default -> throw new MimeProblem("unknown Content-Transfer-Encoding " + cte);
-            };
-        } catch (IOException e) {
-            throw new MimeProblem("HTML part does not decode as " + cte + ": " + e.getMessage());
-        }
-        String before = new String(decoded, charset);
-        String after = html.apply(before);
-        if (after.equals(before)) {
-            return null;
-        }
-        byte[] text = after.getBytes(charset);
         byte[] encoded;
         try {
-            encoded = switch (cte) {
-                case "quoted-printable" -> encode(text, out -> new QuotedPrintableOutputStream(out, false));
-                case "base64" -> encode(text, out -> new Base64OutputStream(out, 76));
-                default -> limitLines(text);
-            };
-        } catch (IOException e) {
-            throw new MimeProblem("HTML part does not encode as " + cte + ": " + e.getMessage());
+            PartText part = PartText.read(Arrays.copyOfRange(m, start, contentEnd), cte, charset);
+            String after = html.rewrite(part.text(), part.bytesAsLatin1());
+            encoded = after.equals(part.text()) ? null : part.encode(after);
+            if (part.bytesAsLatin1()) {
+                faults.add(new Fault(MimeFault.WRONG_CHARSET, "text/html " + (cte.isEmpty() ? "7bit" : cte) + " is not "
+                        + (charset == null ? "us-ascii" : charset.strip()) + ": tracked on its bytes"));
+            }
+            if (encoded == null) {
+                return null;
+            }
+        } catch (PartText.Refused e) {
+            faults.add(new Fault(e.fault, e.getMessage()));
+            return null;
+        } catch (RuntimeException e) {
+            faults.add(new Fault(MimeFault.REWRITE_FAILED, e.toString())); // the message still goes, with its id
+            return null;
         }
         int trimmed = encoded.length;
         while (trimmed > 0 && (encoded[trimmed - 1] == '\r' || encoded[trimmed - 1] == '\n')) {
             trimmed--;
         }
-        return new Edit(start, contentEnd, java.util.Arrays.copyOf(encoded, trimmed));
+        return new Edit(start, contentEnd, Arrays.copyOf(encoded, trimmed));
+    }
+
+    /** A message without a blank line is only header fields when each line is a field or a fold and the last one ends. */
+    private static boolean headerFieldsOnly(byte[] m) {
+        if (m.length == 0 || m[m.length - 1] != '\n') {
+            return false;
+        }
+        int lineStart = 0;
+        while (lineStart < m.length) {
+            int lineEnd = indexOf(m, (byte) '\n', lineStart, m.length);
+            boolean fold = m[lineStart] == ' ' || m[lineStart] == '\t';
+            if (!(fold && lineStart > 0) && !fieldName(m, lineStart, lineEnd)) {
+                return false;
+            }
+            lineStart = lineEnd + 1;
+        }
+        return true;
+    }
+
+    /** The line starts with a field name (printable ASCII but colon, RFC 5322) and its colon. */
+    private static boolean fieldName(byte[] m, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (m[i] == ':') {
+                return i > from;
+            }
+            if (m[i] <= ' ' || m[i] > '~') {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Splits a multipart body at its delimiter lines; returns [start, end) of each part. */
@@ -235,104 +290,6 @@ public final class MimeRewriter {
             }
         }
         return null;
-    }
-
-    private static Charset charset(String name) throws MimeProblem {
-        if (name == null || name.isBlank() || name.equalsIgnoreCase("us-ascii")) {
-            return StandardCharsets.ISO_8859_1; // byte for byte: 8-bit bytes under a us-ascii label survive
-        }
-        try {
-            return Charset.forName(name.trim());
-        } catch (RuntimeException e) {
-            throw new MimeProblem("unknown charset " + name);
-        }
-    }
-
-    /**
-     * 7bit and 8bit lines may not pass 998 octets: a longer line is broken after a tag or at a space,
-     * the last one before the limit, where HTML reads the line break as whitespace.
-     */
-    static byte[] limitLines(byte[] text) {
-        boolean bareLf = hasBareLf(text);
-        if (!bareLf && !hasLongLine(text)) {
-            return text;
-        }
-        // lines end in CRLF on the wire: a bare LF (as in the pixels' markup) becomes CRLF here
-        ByteArrayOutputStream out = new ByteArrayOutputStream(text.length + 64);
-        int lineStart = 0;
-        int gaveUpAt = -1; // a line with no place to break is left as it is, and not searched again
-        for (int i = 0; i < text.length; i++) {
-            if (text[i] != '\n') {
-                if (i - lineStart >= 990 && gaveUpAt != lineStart) {
-                    int cut = lastBreak(text, lineStart, i);
-                    if (cut >= 0) {
-                        out.write(text, lineStart, cut + 1 - lineStart);
-                        out.write('\r');
-                        out.write('\n');
-                        lineStart = cut + 1;
-                    } else {
-                        gaveUpAt = lineStart;
-                    }
-                }
-                continue;
-            }
-            boolean crlf = i > lineStart && text[i - 1] == '\r';
-            out.write(text, lineStart, i - lineStart - (crlf ? 1 : 0));
-            out.write('\r');
-            out.write('\n');
-            lineStart = i + 1;
-        }
-        out.write(text, lineStart, text.length - lineStart);
-        return out.toByteArray();
-    }
-
-    private static boolean hasBareLf(byte[] text) {
-        for (int i = 0; i < text.length; i++) {
-            if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean hasLongLine(byte[] text) {
-        int lineStart = 0;
-        for (int i = 0; i < text.length; i++) {
-            if (text[i] == '\n') {
-                lineStart = i + 1;
-            } else if (i - lineStart >= 990) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The last '>' or space before {@code to}: the latest place to break, so each line is cut once. */
-    private static int lastBreak(byte[] m, int from, int to) {
-        for (int i = to - 1; i > from; i--) {
-            if (m[i] == '>' || m[i] == ' ') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private interface Encoder {
-        OutputStream wrap(OutputStream out) throws IOException;
-    }
-
-    private static byte[] encode(byte[] text, Encoder encoder) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(text.length * 4 / 3 + 64);
-        try (OutputStream enc = encoder.wrap(out)) {
-            enc.write(text);
-        }
-        return out.toByteArray();
-    }
-
-    private static byte[] readAll(InputStream in) throws IOException {
-        try (in) {
-            return in.readAllBytes();
-        }
     }
 
     private static byte[] apply(byte[] m, List<Edit> edits) {

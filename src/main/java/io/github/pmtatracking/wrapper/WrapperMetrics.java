@@ -11,8 +11,9 @@ import java.util.function.ToDoubleFunction;
  * {@code pmta_wrapper_messages_relayed_total}, {@code pmta_wrapper_messages_failed_total{reply_class="4xx|5xx"}}
  * (what the client was told), {@code pmta_wrapper_sessions_open},
  * {@code pmta_wrapper_route_failures_total}, {@code pmta_wrapper_messages_too_big_total},
- * {@code pmta_wrapper_messages_rewritten_total{result="tracked|untracked|unparseable"}} and
- * {@code pmta_wrapper_commands_refused_total{reason}} (command lines the proxy refused, never relayed).
+ * {@code pmta_wrapper_messages_rewritten_total{result="tracked|untracked|unparseable"}},
+ * {@code pmta_wrapper_commands_refused_total{reason}} (command lines the proxy refused, never relayed) and
+ * {@code pmta_wrapper_mime_faults_total{reason}} (the {@link MimeFault} labels).
  */
 public final class WrapperMetrics implements MeterBinder {
 
@@ -45,6 +46,13 @@ public final class WrapperMetrics implements MeterBinder {
             FunctionCounter.builder("pmta.wrapper.commands.refused", stats, s -> s.commandsRefused(reason))
                     .tag("reason", reason.label())
                     .description("Client command lines the proxy refused itself and never relayed, by reason")
+                    .register(registry);
+        }
+        for (MimeFault fault : MimeFault.values()) {
+            FunctionCounter.builder("pmta.wrapper.mime.faults", stats, s -> s.mimeFaults(fault))
+                    .tag("reason", fault.label())
+                    .description("MIME parts or branches not rewritten as declared: relayed as received"
+                            + " (wrong_charset: tracked on its bytes)")
                     .register(registry);
         }
     }

@@ -107,4 +107,17 @@ public final class WrapperStats implements WrapperStatsMXBean {
     public long getMessagesUntracked() {
         return tracking == null ? 0 : tracking.unchanged();
     }
+
+    @Override
+    public Map<String, Long> getMimeFaultsByReason() {
+        Map<String, Long> m = new TreeMap<>();
+        for (MimeFault f : MimeFault.values()) {
+            m.put(f.label(), mimeFaults(f));
+        }
+        return m;
+    }
+
+    long mimeFaults(MimeFault fault) {
+        return tracking == null ? 0 : tracking.faults(fault);
+    }
 }

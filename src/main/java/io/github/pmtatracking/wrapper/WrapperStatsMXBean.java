@@ -26,4 +26,7 @@ public interface WrapperStatsMXBean {
     long getCommandsRefused();
 
     Map<String, Long> getCommandsRefusedByReason();
+
+    /** MIME parts or branches the rewrite did not take as declared, by {@link MimeFault} label. */
+    Map<String, Long> getMimeFaultsByReason();
 }

@@ -2,6 +2,7 @@ package io.github.pmtatracking.wrapper;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -126,6 +127,32 @@ class MimeRewriterTest {
     }
 
     @Test
+    void aLineTheSenderWroteWithinTheLimitIsNeverCutAndALongerOneIs() throws Exception {
+        String within = "<p>" + "word ".repeat(198) + "</p>"; // 997 octets: legal, and past the old cut at 990
+        String beyond = "<p>" + "word ".repeat(240) + "</p>";
+        byte[] in = crlf("Content-Type: text/html\n\n<a href=\"https://a.example/\">a</a>\n" + within + "\n" + beyond + "\n");
+        String out = s(tracking.rewrite(in, List.of("r@example.com")));
+        assertTrue(out.contains("\r\n" + within + "\r\n"), "the line within the limit as written");
+        assertFalse(out.contains(beyond), "the line past 998 octets is broken");
+        for (String line : out.split("\r\n")) {
+            assertTrue(line.length() <= 998, "line of " + line.length());
+        }
+    }
+
+    @Test
+    void quotedPrintableComesOutWithOnlyCrlfLineEndsAndDecodesToEveryByteItHad() throws Exception {
+        // a bare CR and a bare LF, escaped: written raw, the wire would make them CRLF
+        String qp = "<html><body>a=0Db=0Ac =3D=20\n<a href=3D\"https://a.example/\">a</a></body></html>";
+        byte[] in = crlf("Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n" + qp + "\n");
+        String out = s(tracking.rewrite(in, List.of("r@example.com")));
+        String body = out.substring(out.indexOf("\r\n\r\n") + 4);
+        assertFalse(body.matches("(?s).*(\r(?!\n)|(?<!\r)\n).*"), "no bare CR or LF: " + body);
+        String html = s(new QuotedPrintableInputStream(new ByteArrayInputStream(body.trim().getBytes(StandardCharsets.US_ASCII)))
+                .readAllBytes());
+        assertTrue(html.startsWith("<html><body>a\rb\nc = \r\n<a href=\"http://t.example/"), html);
+    }
+
+    @Test
     void severalRecipientsAreTrackedAtMessageLevelOrPassedOnUntouched() throws Exception {
         byte[] in = crlf("Content-Type: text/html\n\n<a href=\"https://a.example/\">a</a>\n");
         String out = s(tracking.rewrite(in, List.of("a@example.com", "b@example.com")));
@@ -135,13 +162,29 @@ class MimeRewriterTest {
     }
 
     @Test
-    void aMessageThatCannotBeParsedGoesOnUnchangedAndIsCounted() {
+    void aMessageWithoutAHeaderBlockGoesOnUnchangedAndIsCounted() {
         byte[] noBlankLine = crlf("Subject: x\nContent-Type: text/html");
-        byte[] noBoundary = crlf("Content-Type: multipart/mixed\n\nbody\n");
+        byte[] noHeaders = crlf("<html>no header block</html>\n<p>at all</p>\n");
         assertArrayEquals(noBlankLine, tracking.rewrite(noBlankLine, List.of("r@example.com")));
-        assertArrayEquals(noBoundary, tracking.rewrite(noBoundary, List.of("r@example.com")));
+        assertArrayEquals(noHeaders, tracking.rewrite(noHeaders, List.of("r@example.com")));
         assertEquals(2, tracking.unparseable());
-        assertThrows(MimeRewriter.MimeProblem.class, () -> new MimeRewriter().rewrite(noBoundary, "m", id -> h -> h));
+        assertThrows(MimeRewriter.MimeProblem.class, () -> new MimeRewriter().rewrite(noBlankLine, "m", id -> (h, latin1) -> h));
+    }
+
+    @Test
+    void aBrokenBodyStillGetsTheIdAndEachFaultIsCountedByReason() throws Exception {
+        byte[] noBoundary = crlf("Content-Type: multipart/mixed\n\nbody\n");
+        String out = s(tracking.rewrite(noBoundary, List.of("r@example.com")));
+        assertTrue(out.startsWith("Content-Type: multipart/mixed\r\nX-Sp-Message-Id: "), out);
+        assertEquals(1, tracking.faults(MimeFault.BROKEN_MULTIPART));
+        assertEquals(0, tracking.unparseable());
+        MimeRewriter.Result r = new MimeRewriter().rewrite(crlf("Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+                + "Content-Type: text/html; charset=utf-16\nContent-Transfer-Encoding: base64\n\n/v8APA==\n"
+                + "--b\nContent-Type: text/html; charset=no-such\n\n<p>x</p>\n"
+                + "--b\nContent-Type: text/html\n\n<p>caf\u00e9</p>\n--b--\n"), "m", id -> (h, latin1) -> h + "<!-- -->");
+        assertEquals(List.of(MimeFault.UNSAFE_CHARSET, MimeFault.UNKNOWN_CHARSET, MimeFault.WRONG_CHARSET),
+                r.faults().stream().map(MimeRewriter.Fault::fault).toList());
+        assertEquals(1, r.htmlParts(), "the wrong-charset part is still rewritten");
     }
 
     @Test

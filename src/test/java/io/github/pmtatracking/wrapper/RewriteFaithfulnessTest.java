@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * For each shape of mail: every wrapped link decodes to exactly its original target, the output
  * with the rewritten spots taken out equals the input byte for byte, the HTML still parses and
  * the pixels are where configured. (7bit and 8bit parts; the encoded shapes are covered in
- * MimeRewriterTest at the decoded level.)
+ * MimeRewriterTest at the decoded level, parts whose charset does not hold in PartTextTest and
+ * UndecodablePartsTest.)
  */
 class RewriteFaithfulnessTest {
 
