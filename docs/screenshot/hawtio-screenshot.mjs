@@ -1,5 +1,6 @@
-// Screenshots of Hawtio connected to pmta-tracking: docs/hawtio-routes.png (Camel > routes) and
-// docs/hawtio-counters.png (JMX > io.github.pmtatracking > tracker > stats). Also prints every
+// Screenshots of Hawtio connected to pmta-tracking: docs/hawtio-route-diagram.png (Camel > routes >
+// Route Diagram: every dataflow's route with live exchange counts per step), docs/hawtio-routes.png
+// (Camel > routes) and docs/hawtio-counters.png (JMX > io.github.pmtatracking > tracker > stats). Also prints every
 // Jolokia request the app refused or failed while Hawtio was driven (its access policy at work).
 //
 // Needs: the app running (with some traffic), bin/hawtio running, Debian's chromium, and
@@ -56,6 +57,13 @@ try {
   await page.getByRole('gridcell', { name: 'wrapper', exact: true }).waitFor();
   await page.waitForTimeout(6000); // a poll or two of the counters
   await page.screenshot({ path: join(out, 'hawtio-routes.png') });
+
+  // the Route Diagram calls dumpRoutesAsXml() and dumpRoutesStatsAsXml(true,true) (jolokia-access.xml)
+  await page.locator('a, button', { hasText: /^Route Diagram$/ }).first().click();
+  await page.locator('.react-flow__node').first().waitFor({ timeout: 30000 });
+  await page.waitForTimeout(6000); // a poll or two of the counts
+  await page.screenshot({ path: join(out, 'hawtio-route-diagram.png') });
+  await page.locator('a, button', { hasText: /^Routes$/ }).first().click();
 
   await page.locator('nav a', { hasText: /^JMX$/ }).click();
   // JMX tree: expand the domain, then the type=tracker folder, and select its name=stats MBean.
