@@ -1,5 +1,6 @@
 package io.github.pmtatracking.app;
 
+import io.github.pmtatracking.feeder.FeederLease;
 import io.github.pmtatracking.feeder.FeederMetrics;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.github.pmtatracking.feeder.FeederStats;
@@ -21,6 +22,7 @@ final class FeederWiring implements Dataflow {
     static final long DEFAULT_MAX_BYTES = 5L * 1024 * 1024;
 
     private final RedisConnector redis;
+    private final FeederLease lease;
     private final IngestBatches batches;
     private final IngestApi api;
     private final FeederStats stats = new FeederStats();
@@ -37,10 +39,15 @@ final class FeederWiring implements Dataflow {
         }
         ReliableQueue queue = new ReliableQueue(redis, s.get("redis.queue_key", "trk_queue"), id,
                 s.get("redis.dead_letter_key", "trk_deadletter"));
-        this.batches = new IngestBatches(queue, s.get("redis.msgid_prefix", "msgID_"),
+        long leaseSeconds = s.getLong("feeder.owner_ttl_seconds", 15);
+        // renewed while the feeder moves; a send can take a connect (10 s in routes/feeder.yaml), a
+        // TLS handshake and an answer (each up to 120 s), so a feeder quiet for longer is stuck
+        long stallSeconds = 10 + 2 * 120 + leaseSeconds;
+        this.lease = new FeederLease(queue, id, leaseSeconds, stallSeconds * 1000);
+        this.batches = new IngestBatches(queue, lease, s.get("redis.msgid_prefix", "msgID_"),
                 s.getLong("feeder.batch_max_bytes", DEFAULT_MAX_BYTES),
                 s.getLong("feeder.batch_max_age", 30),
-                s.getLong("feeder.retry_max_seconds", 300), id, s.getLong("feeder.owner_ttl_seconds", 15), stats);
+                s.getLong("feeder.retry_max_seconds", 300), id, stats);
         this.api = new IngestApi(s.get("feeder.sparkpost_host", "SPARKPOST_HOST_INGEST", "api.sparkpost.com"),
                 s.get("feeder.api_key", "SPARKPOST_API_KEY_INGEST", ""));
         this.outbox = home.resolve(s.get("feeder.outbox_dir", "data/ingest")).toString();
@@ -86,7 +93,7 @@ final class FeederWiring implements Dataflow {
 
     @Override
     public void close() {
-        batches.close();
+        lease.close();
         redis.close();
     }
 }

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
@@ -26,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * a results id acknowledges it; a network error, 429 or 5xx keeps it for a retry with exponential
  * backoff; any other 4xx moves it to the dead-letter list. Entries that are not events, or whose
  * accounting record is broken, go to the dead-letter list on their own.
+ *
+ * <p>It feeds only while this process owns the feeder id ({@link FeederLease}); every change to the
+ * in-flight list carries the lease's token, and Redis refuses it once the id is no longer this
+ * process's. Then the events in memory are forgotten: they stay in the list for the owner.
  *
  * <p>Single-threaded: called from the feeder route's timer only.
  */
@@ -41,18 +44,16 @@ public final class IngestBatches {
     }
 
     private final ReliableQueue queue;
+    private final FeederLease lease;
     private final String messagePrefix;
     private final long maxBytes;
     private final long maxAgeSeconds;
     private final long maxBackoffMillis;
     private final String feederId;
     private final FeederStats stats;
-    private final long ownerTtlSeconds;
-    private final String lockToken = UUID.randomUUID().toString();
     private final List<Claimed> claimed = new ArrayList<>(); // mirrors the in-flight list, in order
-    private boolean owner;
+    private String token; // the lease token under which claimed mirrors the in-flight list
     private boolean resync = true;
-    private boolean waitingLogged;
     private boolean redisDownLogged;
     private long claimedBytes;
 
@@ -63,10 +64,10 @@ public final class IngestBatches {
     private long notBefore; // backoff: no attempt before this time (ms)
     private long backoffMillis;
 
-    public IngestBatches(ReliableQueue queue, String messagePrefix, long maxBytes, long maxAgeSeconds,
-                         long maxBackoffSeconds, String feederId, long ownerTtlSeconds, FeederStats stats) {
-        this.ownerTtlSeconds = ownerTtlSeconds;
+    public IngestBatches(ReliableQueue queue, FeederLease lease, String messagePrefix, long maxBytes, long maxAgeSeconds,
+                         long maxBackoffSeconds, String feederId, FeederStats stats) {
         this.queue = queue;
+        this.lease = lease;
         this.messagePrefix = messagePrefix;
         this.maxBytes = maxBytes;
         this.maxAgeSeconds = maxAgeSeconds;
@@ -79,10 +80,7 @@ public final class IngestBatches {
 
     /** Reads the in-flight list afresh: at start, what a previous run left is sent again with the same event ids. */
     private void resync() {
-        claimed.clear();
-        claimedBytes = 0;
-        batchSize = 0;
-        batchEvents = 0;
+        forget();
         List<String> left = queue.inflight();
         if (!left.isEmpty()) {
             LOG.info("Sending again {} events left in flight ({})", left.size(), queue.inflightKey());
@@ -91,37 +89,50 @@ public final class IngestBatches {
         resync = false;
     }
 
-    /** This process owns the feeder id (one owner per in-flight list); renewed on every call. */
-    private boolean ownsFeederId() {
-        if (owner && queue.renew(lockToken, ownerTtlSeconds)) {
-            return true;
-        }
-        if (owner) {
-            LOG.error("Lost the ownership of feeder id '{}' (stalled over {} s?); stopping until it is back", feederId, ownerTtlSeconds);
-            owner = false;
-        }
-        owner = queue.lock(lockToken, ownerTtlSeconds);
-        if (owner) {
-            LOG.info("Feeder id '{}': in-flight events in {}", feederId, queue.inflightKey());
-            resync = true;
-            waitingLogged = false;
-        } else if (!waitingLogged) {
-            waitingLogged = true;
-            LOG.warn("Feeder id '{}' is held by another running feeder (or one stopped less than {} s ago); waiting."
-                    + " Give each feeder its own -id.", feederId, queue.lockTtl());
-        }
-        return owner;
+    /** Drops the picture of the in-flight list; it is read again before the next batch. */
+    private void forget() {
+        claimed.clear();
+        claimedBytes = 0;
+        batchSize = 0;
+        batchEvents = 0;
+        resync = true;
     }
 
-    /** Gives up the feeder id at a normal stop, so a restart need not wait for it to expire. */
-    public void close() {
-        try {
-            if (owner) {
-                queue.unlock(lockToken);
+    /**
+     * Whether this process owns the feeder id, asked on every tick (backoff included: it is the
+     * lease's sign of life). A new token is a new taking: the list is read afresh, since another
+     * process may have owned it in between.
+     */
+    private boolean ownsFeederId() {
+        String t = lease.hold();
+        if (t == null) {
+            if (token != null) {
+                forget();
+                token = null;
             }
-        } catch (RuntimeException e) {
-            LOG.debug("Could not release feeder id: {}", e.toString());
+            return false;
         }
+        if (!t.equals(token)) {
+            token = t;
+            resync = true;
+        }
+        return true;
+    }
+
+    /** Redis refused a step: the id is another process's now, and so are the events in flight. */
+    private void lostFeederId() {
+        lease.lost(token);
+        LOG.warn("Feeder id '{}': the {} events this process had in flight are left in {} for the owner, which sends them again",
+                feederId, claimed.size(), queue.inflightKey());
+        forget();
+        token = null;
+    }
+
+    /** The list does not start with the batch this process sent: nothing was removed; read it again. */
+    private void outOfStep() {
+        LOG.error("The in-flight list {} does not start with the batch just settled (was it changed by hand?);"
+                + " nothing was removed, and it is read again", queue.inflightKey());
+        forget();
     }
 
     private void redisTrouble(RuntimeException e) {
@@ -134,14 +145,12 @@ public final class IngestBatches {
 
     /**
      * The next batch ready to go, gzipped NDJSON; null when there is none: nothing queued, the
-     * batch neither full nor old enough yet, or a retry waiting out its backoff.
+     * batch neither full nor old enough yet, a retry waiting out its backoff, or the feeder id not
+     * this process's.
      */
     public byte[] next() {
-        if (System.currentTimeMillis() < notBefore) {
-            return null;
-        }
         try {
-            if (!ownsFeederId()) {
+            if (!ownsFeederId() || System.currentTimeMillis() < notBefore) {
                 return null;
             }
             if (resync) {
@@ -153,6 +162,12 @@ public final class IngestBatches {
                 LOG.info("Redis answers again");
             }
             return batch;
+        } catch (ReliableQueue.NotOwner e) {
+            lostFeederId();
+            return null;
+        } catch (ReliableQueue.OutOfStep e) {
+            outOfStep();
+            return null;
         } catch (RedisException e) {
             redisTrouble(e);
             return null;
@@ -162,7 +177,7 @@ public final class IngestBatches {
     private byte[] nextBatch() {
         while (true) {
             while (claimedBytes <= maxBytes && claimed.size() < MAX_CLAIMED) {
-                List<String> more = queue.claim(CLAIM_CHUNK);
+                List<String> more = queue.claim(token, CLAIM_CHUNK);
                 if (more.isEmpty()) {
                     break;
                 }
@@ -218,8 +233,7 @@ public final class IngestBatches {
         if (status >= 200 && status < 300 && !resultsId.isEmpty()) {
             LOG.info("Uploaded {} bytes raw, {} bytes gzipped. SparkPost Ingest response: {}, results.id={} ({} events)",
                     batchRawBytes, batchGzipBytes, status, resultsId, batchEvents());
-            acknowledge();
-            return true;
+            return acknowledge();
         }
         if (status == 429 || status >= 500 || (status >= 200 && status < 300)) {
             String why = status < 300 ? status + " without results.id" : status + " " + abbreviate(body);
@@ -229,15 +243,13 @@ public final class IngestBatches {
         String reason = "ingest API refused the batch: " + status + " " + abbreviate(body);
         LOG.error("Uploaded {} bytes raw, {} bytes gzipped. SparkPost Ingest response: {}: {} events moved to the dead-letter list",
                 batchRawBytes, batchGzipBytes, status, batchEvents());
-        deadLetterBatch(reason, status);
-        return true;
+        return deadLetterBatch(reason, status);
     }
 
     /** The batch went to a destination without an answer to check (a file, a broker): it is settled. */
     public boolean written() {
         LOG.info("Wrote {} events, {} bytes raw, {} bytes gzipped", batchEvents(), batchRawBytes, batchGzipBytes);
-        acknowledge();
-        return true;
+        return acknowledge();
     }
 
     /** The destination failed (network error, timeout...): keep the batch and retry later. */
@@ -246,22 +258,18 @@ public final class IngestBatches {
         return false;
     }
 
-    private void acknowledge() {
+    private boolean acknowledge() {
         int events = batchEvents();
-        try {
-            settle(batchSize, List.of(), null);
-        } catch (RedisException e) {
-            // delivered but not acknowledged: it stays in flight and goes again (same event ids)
-            redisTrouble(e);
-            retryLater("delivered, but Redis did not take the acknowledgement", 0);
-            return;
+        if (!settleBatch(List.of(), "delivered, but Redis did not take the acknowledgement")) {
+            return false;
         }
         stats.batchesSent.increment();
         stats.eventsDelivered.add(events);
         backoffMillis = 0;
+        return true;
     }
 
-    private void deadLetterBatch(String reason, int status) {
+    private boolean deadLetterBatch(String reason, int status) {
         List<String> dead = new ArrayList<>();
         for (int i = 0; i < batchSize; i++) {
             Claimed c = claimed.get(i);
@@ -269,17 +277,39 @@ public final class IngestBatches {
                 dead.add(deadLetter(c.raw(), reason, status));
             }
         }
+        if (!settleBatch(dead, "Redis did not take the dead letters")) {
+            return false;
+        }
+        stats.batchesDeadLettered.increment();
+        return true;
+    }
+
+    /**
+     * Removes the batch just sent from flight; false when it stays there: Redis away (it goes
+     * again later, with the same event ids), or the feeder id no longer this process's.
+     */
+    private boolean settleBatch(List<String> dead, String whenRedisFails) {
         try {
             settle(batchSize, dead, null);
-            stats.batchesDeadLettered.increment();
+        } catch (ReliableQueue.NotOwner e) {
+            lostFeederId();
+            return false;
+        } catch (ReliableQueue.OutOfStep e) {
+            outOfStep();
+            return false;
         } catch (RedisException e) {
             redisTrouble(e);
-            retryLater("Redis did not take the dead letters", 0);
+            retryLater(whenRedisFails, 0);
+            return false;
         }
+        return true;
     }
 
     /** Removes the first k entries from flight; dead-lettered ones and the extra entries go to the dead-letter list. */
     private void settle(int k, List<String> extraDead, String why) {
+        if (k == 0) {
+            return; // nothing was sent: nothing to settle
+        }
         List<String> dead = new ArrayList<>(extraDead);
         for (int i = 0; i < k; i++) {
             Claimed c = claimed.get(i);
@@ -287,7 +317,7 @@ public final class IngestBatches {
                 dead.add(deadLetter(c.raw(), c.badReason(), 0));
             }
         }
-        queue.acknowledge(k, dead);
+        queue.acknowledge(token, k, claimed.get(0).raw(), claimed.get(k - 1).raw(), dead);
         stats.eventsDeadLettered.add(dead.size());
         for (int i = 0; i < k; i++) {
             Claimed c = claimed.get(i);
