@@ -237,7 +237,7 @@ public final class IngestBatches {
         }
         if (status == 429 || status >= 500 || (status >= 200 && status < 300)) {
             String why = status < 300 ? status + " without results.id" : status + " " + abbreviate(body);
-            retryLater(why, retryAfterMillis(retryAfter));
+            retryLater(why, RetryAfter.millis(retryAfter, maxBackoffMillis, System.currentTimeMillis()));
             return false;
         }
         String reason = "ingest API refused the batch: " + status + " " + abbreviate(body);
@@ -333,6 +333,7 @@ public final class IngestBatches {
 
     private void retryLater(String why, long requestedMillis) {
         backoffMillis = backoffMillis == 0 ? 1000 : Math.min(maxBackoffMillis, backoffMillis * 2);
+        // the API may ask for longer than the backoff (Retry-After), never for longer than the cap
         long wait = Math.max(backoffMillis, Math.min(requestedMillis, maxBackoffMillis));
         notBefore = System.currentTimeMillis() + wait;
         stats.batchesRetried.increment();
@@ -429,17 +430,6 @@ public final class IngestBatches {
             return JSON.readTree(body).path("results").path("id").asText("");
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    private static long retryAfterMillis(String retryAfter) {
-        if (retryAfter == null) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(retryAfter.trim()) * 1000;
-        } catch (NumberFormatException e) {
-            return 0; // an HTTP date: the backoff is good enough
         }
     }
 
