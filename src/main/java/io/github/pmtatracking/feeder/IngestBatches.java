@@ -10,7 +10,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds Ingest batches from the queue and settles them. The events of a batch stay in this
- * feeder's in-flight list until the destination took the batch: {@link #delivered} with a 2xx and
- * a results id acknowledges it; a network error, 429 or 5xx keeps it for a retry with exponential
- * backoff; any other 4xx moves it to the dead-letter list. Entries that are not events, or whose
+ * feeder's in-flight list until the destination took the batch: {@link #answered} acts on the
+ * API's answer as {@link IngestAnswer} says (acknowledge it, keep it for a retry with exponential
+ * backoff, split it, or move it to the dead-letter list). Entries that are not events, or whose
  * accounting record is broken, go to the dead-letter list on their own.
  *
  * <p>It feeds only while this process owns the feeder id ({@link FeederLease}); every change to the
@@ -52,6 +54,8 @@ public final class IngestBatches {
     private final String feederId;
     private final FeederStats stats;
     private final List<Claimed> claimed = new ArrayList<>(); // mirrors the in-flight list, in order
+    /** After a 413: the sizes (events) of the parts still to send, the next first; empty otherwise. */
+    private final Deque<Integer> parts = new ArrayDeque<>();
     private String token; // the lease token under which claimed mirrors the in-flight list
     private boolean resync = true;
     private boolean redisDownLogged;
@@ -92,6 +96,7 @@ public final class IngestBatches {
     /** Drops the picture of the in-flight list; it is read again before the next batch. */
     private void forget() {
         claimed.clear();
+        parts.clear();
         claimedBytes = 0;
         batchSize = 0;
         batchEvents = 0;
@@ -186,13 +191,14 @@ public final class IngestBatches {
             if (claimed.isEmpty()) {
                 return null;
             }
+            int limit = parts.isEmpty() ? Integer.MAX_VALUE : parts.peek();
             int k = 0;
             long bytes = 0;
             long oldest = Long.MAX_VALUE;
             int lines = 0;
             for (Claimed c : claimed) {
                 if (c.line() != null) {
-                    if (bytes + c.line().length > maxBytes && lines > 0) {
+                    if (lines == limit || (bytes + c.line().length > maxBytes && lines > 0)) {
                         break; // adding it would pass the limit: the batch is full
                     }
                     bytes += c.line().length;
@@ -205,7 +211,8 @@ public final class IngestBatches {
                 settle(k, List.of(), "only dead-lettered entries");
                 continue;
             }
-            boolean full = k < claimed.size();
+            // a part of a batch refused as too large goes at once: its events were old enough already
+            boolean full = k < claimed.size() || !parts.isEmpty();
             boolean old = System.currentTimeMillis() / 1000 - oldest >= maxAgeSeconds;
             if (!full && !old) {
                 return null;
@@ -224,26 +231,69 @@ public final class IngestBatches {
         return batchEvents;
     }
 
-    /**
-     * The Ingest API's answer to the batch. Returns true when the batch is settled (sent or
-     * dead-lettered) and the next may follow at once.
-     */
+    /** As {@link #answered} without a Location: what route files from before it call. */
     public boolean delivered(int status, String body, String retryAfter) {
+        return answered(status, body, retryAfter, null);
+    }
+
+    /**
+     * The Ingest API's answer to the batch. Returns true when the next batch may follow at once
+     * (this one settled, or split into parts to send now).
+     */
+    public boolean answered(int status, String body, String retryAfter, String location) {
         String resultsId = resultsId(body);
-        if (status >= 200 && status < 300 && !resultsId.isEmpty()) {
-            LOG.info("Uploaded {} bytes raw, {} bytes gzipped. SparkPost Ingest response: {}, results.id={} ({} events)",
-                    batchRawBytes, batchGzipBytes, status, resultsId, batchEvents());
-            return acknowledge();
+        switch (IngestAnswer.of(status, !resultsId.isEmpty())) {
+            case DELIVERED -> {
+                LOG.info("Uploaded {} bytes raw, {} bytes gzipped. SparkPost Ingest response: {}, results.id={} ({} events)",
+                        batchRawBytes, batchGzipBytes, status, resultsId, batchEvents());
+                return acknowledge();
+            }
+            case RETRY -> {
+                String why = status < 300 ? status + " without results.id" : status + " " + abbreviate(body);
+                retryLater(why, RetryAfter.millis(retryAfter, maxBackoffMillis, System.currentTimeMillis()));
+                return false;
+            }
+            case MISCONFIGURED -> {
+                LOG.error("Uploaded {} bytes raw, {} bytes gzipped. SparkPost Ingest response: {}: {}. The events are kept and sent again",
+                        batchRawBytes, batchGzipBytes, status, IngestAnswer.hint(status, location));
+                retryLater(status + " " + abbreviate(body), RetryAfter.millis(retryAfter, maxBackoffMillis, System.currentTimeMillis()));
+                return false;
+            }
+            case TOO_LARGE -> {
+                return tooLarge(status, body);
+            }
+            default -> {
+                LOG.error("Uploaded {} bytes raw, {} bytes gzipped. SparkPost Ingest response: {}: {} events moved to the dead-letter list",
+                        batchRawBytes, batchGzipBytes, status, batchEvents());
+                return deadLetterBatch("ingest API refused the batch: " + status + " " + abbreviate(body), status);
+            }
         }
-        if (status == 429 || status >= 500 || (status >= 200 && status < 300)) {
-            String why = status < 300 ? status + " without results.id" : status + " " + abbreviate(body);
-            retryLater(why, RetryAfter.millis(retryAfter, maxBackoffMillis, System.currentTimeMillis()));
-            return false;
+    }
+
+    /**
+     * 413: the batch goes again in two halves, at once; a half refused too is halved again, down
+     * to one event, which alone is dead-lettered.
+     */
+    private boolean tooLarge(int status, String body) {
+        int events = batchEvents();
+        if (events <= 1) {
+            LOG.error("Uploaded {} bytes raw, {} bytes gzipped. SparkPost Ingest response: {}: one event alone is too large;"
+                    + " moved to the dead-letter list", batchRawBytes, batchGzipBytes, status);
+            return deadLetterBatch("ingest API refused the event as too large: " + status + " " + abbreviate(body), status);
         }
-        String reason = "ingest API refused the batch: " + status + " " + abbreviate(body);
-        LOG.error("Uploaded {} bytes raw, {} bytes gzipped. SparkPost Ingest response: {}: {} events moved to the dead-letter list",
-                batchRawBytes, batchGzipBytes, status, batchEvents());
-        return deadLetterBatch(reason, status);
+        if (!parts.isEmpty()) {
+            parts.pop(); // this part is replaced by its halves
+        }
+        int first = (events + 1) / 2;
+        parts.push(events - first);
+        parts.push(first);
+        LOG.warn("Uploaded {} bytes raw, {} bytes gzipped. SparkPost Ingest response: {}: the batch of {} events is sent again"
+                + " in parts of {} and {} (a lower -batch_max_bytes avoids this)", batchRawBytes, batchGzipBytes, status, events,
+                first, events - first);
+        stats.batchesRetried.increment();
+        batchSize = 0;
+        batchEvents = 0;
+        return true;
     }
 
     /** The batch went to a destination without an answer to check (a file, a broker): it is settled. */
@@ -301,6 +351,9 @@ public final class IngestBatches {
             redisTrouble(e);
             retryLater(whenRedisFails, 0);
             return false;
+        }
+        if (!parts.isEmpty()) {
+            parts.pop(); // this part is done; its sibling, if any, is next
         }
         return true;
     }

@@ -4,12 +4,15 @@ import static io.github.pmtatracking.feeder.FeederRig.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.pmtatracking.testing.AppProcess;
 import io.github.pmtatracking.testing.IngestStandIn;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,10 +24,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the feeder does with each kind of answer from a hostile or broken Ingest API: a huge
- * Retry-After, silence. The feeder's own retry policy applies to every wait (retries capped at 2 s
- * here).
+ * Retry-After, silence, 413, redirects and refused keys. The feeder's own retry policy applies to
+ * every wait (retries capped at 2 s here), and only the events' own faults dead-letter them.
  */
 class FeederAnswersTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private FeederRig rig;
 
@@ -69,6 +74,47 @@ class FeederAnswersTest {
         rig.api.awaitAccepted(10, 30);
         assertEquals(ids, FeederRig.ids(rig.api.acceptedEvents()));
         rig.awaitEmpty();
+    }
+
+    /**
+     * 413 splits the batch in halves until the parts are taken; one event still refused alone is
+     * dead-lettered alone. Redirects, refused keys and a wrong path are not the events' fault: the
+     * batch is kept and sent again.
+     */
+    @Test
+    void aBatchRefusedAsTooLargeIsSplitAndAnswersThatAreNotTheEventsFaultKeepIt() throws Exception {
+        rig.api.refuseLargerThan(10, 20_000);
+        Set<String> good = new LinkedHashSet<>(rig.queue(20, "split-a-"));
+        long now = System.currentTimeMillis() / 1000;
+        String huge = FeederRig.event("c", "huge", "https://example.com/" + "x".repeat(25_000), "huge-1", now);
+        rig.redis.commands().rpush("trk_queue", huge);
+        good.addAll(rig.queue(19, "split-b-"));
+        rig.api.answer(302, "Location", "https://elsewhere.example/api/v1/ingest/events");
+        rig.api.answer(401);
+        rig.api.answer(403);
+        rig.api.answer(404);
+        AppProcess feeder = rig.feeder();
+
+        rig.api.awaitAcceptedIds(good, 90);
+        await("the huge event dead-lettered", 30, () -> rig.redis.commands().llen("trk_deadletter") >= 1);
+        rig.awaitEmpty();
+        assertEquals(39, rig.api.acceptedEvents().size(), "each good event accepted once");
+        for (IngestStandIn.Request r : rig.api.requests()) {
+            if (r.status() / 100 == 2) {
+                assertTrue(r.events().size() <= 10, "accepted a batch of " + r.events().size());
+            }
+        }
+        List<String> dead = rig.redis.commands().lrange("trk_deadletter", 0, -1);
+        assertEquals(1, dead.size(), dead.toString());
+        JsonNode d = JSON.readTree(dead.get(0));
+        assertEquals(413, d.get("status").asInt());
+        assertEquals(huge, d.get("entry").asText());
+
+        String out = feeder.output();
+        for (String status : List.of("302", "401", "403", "404")) {
+            assertTrue(out.contains("SparkPost Ingest response: " + status), "no error for " + status + ":\n" + out);
+        }
+        assertTrue(out.contains("https://elsewhere.example/"), "the redirect's Location is logged:\n" + out);
     }
 
     private static List<String> matches(String text, String regex) {
