@@ -26,6 +26,7 @@ final class FeederWiring implements Dataflow {
     private final FeederLease lease;
     private final IngestBatches batches;
     private final HttpComponent http;
+    private final HttpComponent https;
     private final IngestApi api;
     private final FeederStats stats = new FeederStats();
     private final String destination;
@@ -53,6 +54,7 @@ final class FeederWiring implements Dataflow {
                 s.getLong("feeder.batch_max_age", 30),
                 s.getLong("feeder.retry_max_seconds", 300), id, stats);
         this.http = httpComponent(connectSeconds * 1000, responseSeconds * 1000);
+        this.https = httpComponent(connectSeconds * 1000, responseSeconds * 1000);
         this.api = new IngestApi(s.get("feeder.sparkpost_host", "SPARKPOST_HOST_INGEST", "api.sparkpost.com"),
                 s.get("feeder.api_key", "SPARKPOST_API_KEY_INGEST", ""));
         this.outbox = home.resolve(s.get("feeder.outbox_dir", "data/ingest")).toString();
@@ -72,8 +74,8 @@ final class FeederWiring implements Dataflow {
     public void bindTo(Main main) {
         main.bind("ingestBatches", batches);
         // the Ingest API's endpoint, and any http(s) destination route someone adds, use these
-        main.bind("https", http);
         main.bind("http", http);
+        main.bind("https", https);
         main.bind("ingestApi", api);
         main.addOverrideProperty("feeder.destination", destination);
         main.addOverrideProperty("feeder.ingest_url", api.url());
