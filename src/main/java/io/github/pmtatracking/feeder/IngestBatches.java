@@ -10,11 +10,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
@@ -22,10 +23,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds Ingest batches from the queue and settles them. The events of a batch stay in this
- * feeder's in-flight list until the destination took the batch: {@link #delivered} with a 2xx and
- * a results id acknowledges it; a network error, 429 or 5xx keeps it for a retry with exponential
- * backoff; any other 4xx moves it to the dead-letter list. Entries that are not events, or whose
+ * feeder's in-flight list until the destination took the batch: {@link #answered} acts on the
+ * API's answer as {@link IngestAnswer} says (acknowledge it, keep it for a retry with exponential
+ * backoff, split it, or move it to the dead-letter list). Entries that are not events, or whose
  * accounting record is broken, go to the dead-letter list on their own.
+ *
+ * <p>It feeds only while this process owns the feeder id ({@link FeederLease}); every change to the
+ * in-flight list carries the lease's token, and Redis refuses it once the id is no longer this
+ * process's. Then the events in memory are forgotten: they stay in the list for the owner.
  *
  * <p>Single-threaded: called from the feeder route's timer only.
  */
@@ -41,18 +46,18 @@ public final class IngestBatches {
     }
 
     private final ReliableQueue queue;
+    private final FeederLease lease;
     private final String messagePrefix;
     private final long maxBytes;
     private final long maxAgeSeconds;
     private final long maxBackoffMillis;
     private final String feederId;
     private final FeederStats stats;
-    private final long ownerTtlSeconds;
-    private final String lockToken = UUID.randomUUID().toString();
     private final List<Claimed> claimed = new ArrayList<>(); // mirrors the in-flight list, in order
-    private boolean owner;
+    /** After a 413: the sizes (events) of the parts still to send, the next first; empty otherwise. */
+    private final Deque<Integer> parts = new ArrayDeque<>();
+    private String token; // the lease token under which claimed mirrors the in-flight list
     private boolean resync = true;
-    private boolean waitingLogged;
     private boolean redisDownLogged;
     private long claimedBytes;
 
@@ -63,10 +68,10 @@ public final class IngestBatches {
     private long notBefore; // backoff: no attempt before this time (ms)
     private long backoffMillis;
 
-    public IngestBatches(ReliableQueue queue, String messagePrefix, long maxBytes, long maxAgeSeconds,
-                         long maxBackoffSeconds, String feederId, long ownerTtlSeconds, FeederStats stats) {
-        this.ownerTtlSeconds = ownerTtlSeconds;
+    public IngestBatches(ReliableQueue queue, FeederLease lease, String messagePrefix, long maxBytes, long maxAgeSeconds,
+                         long maxBackoffSeconds, String feederId, FeederStats stats) {
         this.queue = queue;
+        this.lease = lease;
         this.messagePrefix = messagePrefix;
         this.maxBytes = maxBytes;
         this.maxAgeSeconds = maxAgeSeconds;
@@ -79,10 +84,7 @@ public final class IngestBatches {
 
     /** Reads the in-flight list afresh: at start, what a previous run left is sent again with the same event ids. */
     private void resync() {
-        claimed.clear();
-        claimedBytes = 0;
-        batchSize = 0;
-        batchEvents = 0;
+        forget();
         List<String> left = queue.inflight();
         if (!left.isEmpty()) {
             LOG.info("Sending again {} events left in flight ({})", left.size(), queue.inflightKey());
@@ -91,37 +93,51 @@ public final class IngestBatches {
         resync = false;
     }
 
-    /** This process owns the feeder id (one owner per in-flight list); renewed on every call. */
-    private boolean ownsFeederId() {
-        if (owner && queue.renew(lockToken, ownerTtlSeconds)) {
-            return true;
-        }
-        if (owner) {
-            LOG.error("Lost the ownership of feeder id '{}' (stalled over {} s?); stopping until it is back", feederId, ownerTtlSeconds);
-            owner = false;
-        }
-        owner = queue.lock(lockToken, ownerTtlSeconds);
-        if (owner) {
-            LOG.info("Feeder id '{}': in-flight events in {}", feederId, queue.inflightKey());
-            resync = true;
-            waitingLogged = false;
-        } else if (!waitingLogged) {
-            waitingLogged = true;
-            LOG.warn("Feeder id '{}' is held by another running feeder (or one stopped less than {} s ago); waiting."
-                    + " Give each feeder its own -id.", feederId, queue.lockTtl());
-        }
-        return owner;
+    /** Drops the picture of the in-flight list; it is read again before the next batch. */
+    private void forget() {
+        claimed.clear();
+        parts.clear();
+        claimedBytes = 0;
+        batchSize = 0;
+        batchEvents = 0;
+        resync = true;
     }
 
-    /** Gives up the feeder id at a normal stop, so a restart need not wait for it to expire. */
-    public void close() {
-        try {
-            if (owner) {
-                queue.unlock(lockToken);
+    /**
+     * Whether this process owns the feeder id, asked on every tick (backoff included: it is the
+     * lease's sign of life). A new token is a new taking: the list is read afresh, since another
+     * process may have owned it in between.
+     */
+    private boolean ownsFeederId() {
+        String t = lease.hold();
+        if (t == null) {
+            if (token != null) {
+                forget();
+                token = null;
             }
-        } catch (RuntimeException e) {
-            LOG.debug("Could not release feeder id: {}", e.toString());
+            return false;
         }
+        if (!t.equals(token)) {
+            token = t;
+            resync = true;
+        }
+        return true;
+    }
+
+    /** Redis refused a step: the id is another process's now, and so are the events in flight. */
+    private void lostFeederId() {
+        lease.lost(token);
+        LOG.warn("Feeder id '{}': the {} events this process had in flight are left in {} for the owner, which sends them again",
+                feederId, claimed.size(), queue.inflightKey());
+        forget();
+        token = null;
+    }
+
+    /** The list does not start with the batch this process sent: nothing was removed; read it again. */
+    private void outOfStep() {
+        LOG.error("The in-flight list {} does not start with the batch just settled (was it changed by hand?);"
+                + " nothing was removed, and it is read again", queue.inflightKey());
+        forget();
     }
 
     private void redisTrouble(RuntimeException e) {
@@ -134,14 +150,12 @@ public final class IngestBatches {
 
     /**
      * The next batch ready to go, gzipped NDJSON; null when there is none: nothing queued, the
-     * batch neither full nor old enough yet, or a retry waiting out its backoff.
+     * batch neither full nor old enough yet, a retry waiting out its backoff, or the feeder id not
+     * this process's.
      */
     public byte[] next() {
-        if (System.currentTimeMillis() < notBefore) {
-            return null;
-        }
         try {
-            if (!ownsFeederId()) {
+            if (!ownsFeederId() || System.currentTimeMillis() < notBefore) {
                 return null;
             }
             if (resync) {
@@ -153,6 +167,12 @@ public final class IngestBatches {
                 LOG.info("Redis answers again");
             }
             return batch;
+        } catch (ReliableQueue.NotOwner e) {
+            lostFeederId();
+            return null;
+        } catch (ReliableQueue.OutOfStep e) {
+            outOfStep();
+            return null;
         } catch (RedisException e) {
             redisTrouble(e);
             return null;
@@ -162,7 +182,7 @@ public final class IngestBatches {
     private byte[] nextBatch() {
         while (true) {
             while (claimedBytes <= maxBytes && claimed.size() < MAX_CLAIMED) {
-                List<String> more = queue.claim(CLAIM_CHUNK);
+                List<String> more = queue.claim(token, CLAIM_CHUNK);
                 if (more.isEmpty()) {
                     break;
                 }
@@ -171,13 +191,14 @@ public final class IngestBatches {
             if (claimed.isEmpty()) {
                 return null;
             }
+            int limit = parts.isEmpty() ? Integer.MAX_VALUE : parts.peek();
             int k = 0;
             long bytes = 0;
             long oldest = Long.MAX_VALUE;
             int lines = 0;
             for (Claimed c : claimed) {
                 if (c.line() != null) {
-                    if (bytes + c.line().length > maxBytes && lines > 0) {
+                    if (lines == limit || (bytes + c.line().length > maxBytes && lines > 0)) {
                         break; // adding it would pass the limit: the batch is full
                     }
                     bytes += c.line().length;
@@ -190,7 +211,8 @@ public final class IngestBatches {
                 settle(k, List.of(), "only dead-lettered entries");
                 continue;
             }
-            boolean full = k < claimed.size();
+            // a part of a batch refused as too large goes at once: its events were old enough already
+            boolean full = k < claimed.size() || !parts.isEmpty();
             boolean old = System.currentTimeMillis() / 1000 - oldest >= maxAgeSeconds;
             if (!full && !old) {
                 return null;
@@ -209,35 +231,75 @@ public final class IngestBatches {
         return batchEvents;
     }
 
-    /**
-     * The Ingest API's answer to the batch. Returns true when the batch is settled (sent or
-     * dead-lettered) and the next may follow at once.
-     */
+    /** As {@link #answered} without a Location: what route files from before it call. */
     public boolean delivered(int status, String body, String retryAfter) {
+        return answered(status, body, retryAfter, null);
+    }
+
+    /**
+     * The Ingest API's answer to the batch. Returns true when the next batch may follow at once
+     * (this one settled, or split into parts to send now).
+     */
+    public boolean answered(int status, String body, String retryAfter, String location) {
         String resultsId = resultsId(body);
-        if (status >= 200 && status < 300 && !resultsId.isEmpty()) {
-            LOG.info("Uploaded {} bytes raw, {} bytes gzipped. SparkPost Ingest response: {}, results.id={} ({} events)",
-                    batchRawBytes, batchGzipBytes, status, resultsId, batchEvents());
-            acknowledge();
-            return true;
+        switch (IngestAnswer.of(status, !resultsId.isEmpty())) {
+            case DELIVERED -> {
+                LOG.info("Uploaded {} bytes raw, {} bytes gzipped. SparkPost Ingest response: {}, results.id={} ({} events)",
+                        batchRawBytes, batchGzipBytes, status, resultsId, batchEvents());
+                return acknowledge();
+            }
+            case RETRY -> {
+                String why = status < 300 ? status + " without results.id" : status + " " + abbreviate(body);
+                retryLater(why, RetryAfter.millis(retryAfter, maxBackoffMillis, System.currentTimeMillis()));
+                return false;
+            }
+            case MISCONFIGURED -> {
+                LOG.error("Uploaded {} bytes raw, {} bytes gzipped. SparkPost Ingest response: {}: {}. The events are kept and sent again",
+                        batchRawBytes, batchGzipBytes, status, IngestAnswer.hint(status, location));
+                retryLater(status + " " + abbreviate(body), RetryAfter.millis(retryAfter, maxBackoffMillis, System.currentTimeMillis()));
+                return false;
+            }
+            case TOO_LARGE -> {
+                return tooLarge(status, body);
+            }
+            default -> {
+                LOG.error("Uploaded {} bytes raw, {} bytes gzipped. SparkPost Ingest response: {}: {} events moved to the dead-letter list",
+                        batchRawBytes, batchGzipBytes, status, batchEvents());
+                return deadLetterBatch("ingest API refused the batch: " + status + " " + abbreviate(body), status);
+            }
         }
-        if (status == 429 || status >= 500 || (status >= 200 && status < 300)) {
-            String why = status < 300 ? status + " without results.id" : status + " " + abbreviate(body);
-            retryLater(why, retryAfterMillis(retryAfter));
-            return false;
+    }
+
+    /**
+     * 413: the batch goes again in two halves, at once; a half refused too is halved again, down
+     * to one event, which alone is dead-lettered.
+     */
+    private boolean tooLarge(int status, String body) {
+        int events = batchEvents();
+        if (events <= 1) {
+            LOG.error("Uploaded {} bytes raw, {} bytes gzipped. SparkPost Ingest response: {}: one event alone is too large;"
+                    + " moved to the dead-letter list", batchRawBytes, batchGzipBytes, status);
+            return deadLetterBatch("ingest API refused the event as too large: " + status + " " + abbreviate(body), status);
         }
-        String reason = "ingest API refused the batch: " + status + " " + abbreviate(body);
-        LOG.error("Uploaded {} bytes raw, {} bytes gzipped. SparkPost Ingest response: {}: {} events moved to the dead-letter list",
-                batchRawBytes, batchGzipBytes, status, batchEvents());
-        deadLetterBatch(reason, status);
+        if (!parts.isEmpty()) {
+            parts.pop(); // this part is replaced by its halves
+        }
+        int first = (events + 1) / 2;
+        parts.push(events - first);
+        parts.push(first);
+        LOG.warn("Uploaded {} bytes raw, {} bytes gzipped. SparkPost Ingest response: {}: the batch of {} events is sent again"
+                + " in parts of {} and {} (a lower -batch_max_bytes avoids this)", batchRawBytes, batchGzipBytes, status, events,
+                first, events - first);
+        stats.batchesRetried.increment();
+        batchSize = 0;
+        batchEvents = 0;
         return true;
     }
 
     /** The batch went to a destination without an answer to check (a file, a broker): it is settled. */
     public boolean written() {
         LOG.info("Wrote {} events, {} bytes raw, {} bytes gzipped", batchEvents(), batchRawBytes, batchGzipBytes);
-        acknowledge();
-        return true;
+        return acknowledge();
     }
 
     /** The destination failed (network error, timeout...): keep the batch and retry later. */
@@ -246,22 +308,18 @@ public final class IngestBatches {
         return false;
     }
 
-    private void acknowledge() {
+    private boolean acknowledge() {
         int events = batchEvents();
-        try {
-            settle(batchSize, List.of(), null);
-        } catch (RedisException e) {
-            // delivered but not acknowledged: it stays in flight and goes again (same event ids)
-            redisTrouble(e);
-            retryLater("delivered, but Redis did not take the acknowledgement", 0);
-            return;
+        if (!settleBatch(List.of(), "delivered, but Redis did not take the acknowledgement")) {
+            return false;
         }
         stats.batchesSent.increment();
         stats.eventsDelivered.add(events);
         backoffMillis = 0;
+        return true;
     }
 
-    private void deadLetterBatch(String reason, int status) {
+    private boolean deadLetterBatch(String reason, int status) {
         List<String> dead = new ArrayList<>();
         for (int i = 0; i < batchSize; i++) {
             Claimed c = claimed.get(i);
@@ -269,17 +327,42 @@ public final class IngestBatches {
                 dead.add(deadLetter(c.raw(), reason, status));
             }
         }
+        if (!settleBatch(dead, "Redis did not take the dead letters")) {
+            return false;
+        }
+        stats.batchesDeadLettered.increment();
+        return true;
+    }
+
+    /**
+     * Removes the batch just sent from flight; false when it stays there: Redis away (it goes
+     * again later, with the same event ids), or the feeder id no longer this process's.
+     */
+    private boolean settleBatch(List<String> dead, String whenRedisFails) {
         try {
             settle(batchSize, dead, null);
-            stats.batchesDeadLettered.increment();
+        } catch (ReliableQueue.NotOwner e) {
+            lostFeederId();
+            return false;
+        } catch (ReliableQueue.OutOfStep e) {
+            outOfStep();
+            return false;
         } catch (RedisException e) {
             redisTrouble(e);
-            retryLater("Redis did not take the dead letters", 0);
+            retryLater(whenRedisFails, 0);
+            return false;
         }
+        if (!parts.isEmpty()) {
+            parts.pop(); // this part is done; its sibling, if any, is next
+        }
+        return true;
     }
 
     /** Removes the first k entries from flight; dead-lettered ones and the extra entries go to the dead-letter list. */
     private void settle(int k, List<String> extraDead, String why) {
+        if (k == 0) {
+            return; // nothing was sent: nothing to settle
+        }
         List<String> dead = new ArrayList<>(extraDead);
         for (int i = 0; i < k; i++) {
             Claimed c = claimed.get(i);
@@ -287,7 +370,7 @@ public final class IngestBatches {
                 dead.add(deadLetter(c.raw(), c.badReason(), 0));
             }
         }
-        queue.acknowledge(k, dead);
+        queue.acknowledge(token, k, claimed.get(0).raw(), claimed.get(k - 1).raw(), dead);
         stats.eventsDeadLettered.add(dead.size());
         for (int i = 0; i < k; i++) {
             Claimed c = claimed.get(i);
@@ -303,6 +386,7 @@ public final class IngestBatches {
 
     private void retryLater(String why, long requestedMillis) {
         backoffMillis = backoffMillis == 0 ? 1000 : Math.min(maxBackoffMillis, backoffMillis * 2);
+        // the API may ask for longer than the backoff (Retry-After), never for longer than the cap
         long wait = Math.max(backoffMillis, Math.min(requestedMillis, maxBackoffMillis));
         notBefore = System.currentTimeMillis() + wait;
         stats.batchesRetried.increment();
@@ -399,17 +483,6 @@ public final class IngestBatches {
             return JSON.readTree(body).path("results").path("id").asText("");
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    private static long retryAfterMillis(String retryAfter) {
-        if (retryAfter == null) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(retryAfter.trim()) * 1000;
-        } catch (NumberFormatException e) {
-            return 0; // an HTTP date: the backoff is good enough
         }
     }
 

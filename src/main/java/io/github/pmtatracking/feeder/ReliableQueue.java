@@ -1,20 +1,42 @@
 package io.github.pmtatracking.feeder;
 
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.github.pmtatracking.redis.RedisConnector;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The reliable-queue pattern on Redis: events move atomically from {@code trk_queue} to this
  * feeder's own in-flight list ({@code trk_queue:inflight:<feeder id>}), and leave that list only
  * when acknowledged (delivered, or moved to the dead-letter list). A feeder that dies finds its
  * in-flight events where it left them; two feeders never hold the same event.
+ *
+ * <p>The owner lock of the feeder id ({@code trk_queue:feeder:<feeder id>}, see {@link FeederLease})
+ * is a fence, not only an agreement: every step that changes the in-flight list is a script that
+ * first checks, in the same atomic step, that the caller's token is still the lock's value, and
+ * refuses with {@link NotOwner} otherwise. So a process that lost its lease (stalled, or its id
+ * taken over by another process) can never touch the list, whatever it still holds in memory.
  */
 public final class ReliableQueue {
+
+    /** The caller's token is not the owner lock's value any more: nothing was changed. */
+    public static final class NotOwner extends RuntimeException {
+        NotOwner() {
+            super("this process no longer owns the feeder id", null, false, false);
+        }
+    }
+
+    /** The in-flight list does not start with the batch being acknowledged: nothing was changed. */
+    public static final class OutOfStep extends RuntimeException {
+        OutOfStep() {
+            super("the in-flight list does not start with this batch", null, false, false);
+        }
+    }
 
     /**
      * RPUSHes values[from..#values] to a key in slices: Lua's unpack() takes about 8,000 values at
@@ -28,9 +50,16 @@ public final class ReliableQueue {
             end
             """;
 
-    /** Moves up to ARGV[1] entries from the head of KEYS[1] to the tail of KEYS[2], atomically. */
-    private static final String CLAIM = PUSH_ALL + """
-            local items = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+    /** Refuses the whole script unless the owner lock KEYS[3] holds the token ARGV[1]. */
+    private static final String OWNER_ONLY = """
+            if redis.call('GET', KEYS[3]) ~= ARGV[1] then
+              return redis.error_reply('NOTOWNER')
+            end
+            """;
+
+    /** Moves up to ARGV[2] entries from the head of KEYS[1] to the tail of KEYS[2], atomically. */
+    private static final String CLAIM = PUSH_ALL + OWNER_ONLY + """
+            local items = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
             if #items > 0 then
               redis.call('LTRIM', KEYS[1], #items, -1)
               pushAll(KEYS[2], items, 1)
@@ -38,10 +67,19 @@ public final class ReliableQueue {
             return items
             """;
 
-    /** Drops the first ARGV[1] in-flight entries, appending ARGV[2..] to the dead-letter list KEYS[2]. */
-    private static final String ACKNOWLEDGE = PUSH_ALL + """
-            pushAll(KEYS[2], ARGV, 2)
-            redis.call('LTRIM', KEYS[1], tonumber(ARGV[1]), -1)
+    /**
+     * Drops the first ARGV[2] in-flight entries, appending ARGV[5..] to the dead-letter list
+     * KEYS[2]. ARGV[3] and ARGV[4] are the first and the last of those entries as the caller knows
+     * them: if the list does not hold them there, the caller's picture of the list is wrong and
+     * nothing is removed (a cheap check; the fence above is what keeps the picture right).
+     */
+    private static final String ACKNOWLEDGE = PUSH_ALL + OWNER_ONLY + """
+            local n = tonumber(ARGV[2])
+            if n > 0 and (redis.call('LINDEX', KEYS[1], 0) ~= ARGV[3] or redis.call('LINDEX', KEYS[1], n - 1) ~= ARGV[4]) then
+              return redis.error_reply('OUTOFSTEP')
+            end
+            pushAll(KEYS[2], ARGV, 5)
+            redis.call('LTRIM', KEYS[1], n, -1)
             return 1
             """;
 
@@ -88,18 +126,45 @@ public final class ReliableQueue {
         return redis().lrange(inflight, 0, -1);
     }
 
-    /** Claims up to n queued events (oldest first); they are now in flight. */
-    public List<String> claim(int n) {
-        List<String> items = redis().eval(CLAIM, ScriptOutputType.MULTI, new String[] {queue, inflight}, Integer.toString(n));
+    /** Claims up to n queued events (oldest first) for the owner holding the token; they are now in flight. */
+    public List<String> claim(String token, int n) {
+        List<String> items = fenced(() -> redis().eval(CLAIM, ScriptOutputType.MULTI, new String[] {queue, inflight, lock},
+                token, Integer.toString(n)));
         return items == null ? List.of() : items;
     }
 
-    /** Acknowledges the first n in-flight events; deadLetterEntries go to the dead-letter list in the same step. */
-    public void acknowledge(int n, List<String> deadLetterEntries) {
-        List<String> args = new ArrayList<>(deadLetterEntries.size() + 1);
+    /**
+     * Acknowledges the first n in-flight events, whose first and last entries are given;
+     * deadLetterEntries go to the dead-letter list in the same step.
+     *
+     * @throws NotOwner  the token does not hold the feeder id any more
+     * @throws OutOfStep the list does not start with these entries
+     */
+    public void acknowledge(String token, int n, String first, String last, List<String> deadLetterEntries) {
+        List<String> args = new ArrayList<>(deadLetterEntries.size() + 4);
+        args.add(token);
         args.add(Integer.toString(n));
+        args.add(n > 0 ? first : "");
+        args.add(n > 0 ? last : "");
         args.addAll(deadLetterEntries);
-        redis().eval(ACKNOWLEDGE, ScriptOutputType.INTEGER, new String[] {inflight, deadLetters}, args.toArray(new String[0]));
+        fenced(() -> redis().eval(ACKNOWLEDGE, ScriptOutputType.INTEGER, new String[] {inflight, deadLetters, lock},
+                args.toArray(new String[0])));
+    }
+
+    /** Runs a fenced script, turning its refusals into exceptions of their own. */
+    private static <T> T fenced(Supplier<T> script) {
+        try {
+            return script.get();
+        } catch (RedisCommandExecutionException e) {
+            String m = String.valueOf(e.getMessage());
+            if (m.startsWith("NOTOWNER")) {
+                throw new NotOwner();
+            }
+            if (m.startsWith("OUTOFSTEP")) {
+                throw new OutOfStep();
+            }
+            throw e;
+        }
     }
 
     /** Accounting records for the message ids (null where absent). */
@@ -116,7 +181,7 @@ public final class ReliableQueue {
         return redis().llen(queue);
     }
 
-    /** Takes the owner lock of this feeder id; false while another live process holds it. */
+    /** Takes the owner lock of this feeder id with a new token; false while another live process holds it. */
     public boolean lock(String token, long ttlSeconds) {
         return "OK".equals(redis().set(lock, token, SetArgs.Builder.nx().ex(ttlSeconds)));
     }

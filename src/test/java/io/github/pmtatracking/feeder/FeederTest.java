@@ -31,66 +31,42 @@ class FeederTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private FeederRig rig;
     private TestRedis redis;
-    private IngestStandIn api;
-    private final List<AppProcess> feeders = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        redis = TestRedis.start();
-        api = IngestStandIn.start(0);
+        rig = FeederRig.start();
+        redis = rig.redis;
     }
 
     @AfterEach
     void stop() {
-        feeders.forEach(AppProcess::close);
-        api.close();
-        redis.close();
+        rig.close();
+    }
+
+    private IngestStandIn api() {
+        return rig.api;
     }
 
     private AppProcess feeder(String host, Map<String, String> extraEnv, String... flags) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("REDIS_URL", redis.url());
-        env.put("REDIS_EMBEDDED", "false");
-        env.put("SPARKPOST_HOST_INGEST", host);
-        env.put("SPARKPOST_API_KEY_INGEST", "test-key");
-        env.put("FEEDER_POLL_MS", "100");
-        env.put("FEEDER_OWNER_TTL_SECONDS", "3");
-        env.put("FEEDER_RETRY_MAX_SECONDS", "2");
-        env.putAll(extraEnv);
-        List<String> args = new ArrayList<>(List.of("feeder", "-id", "test-a", "-batch_max_age", "0"));
-        args.addAll(List.of(flags));
-        AppProcess p = AppProcess.start(env, api.trustStoreOptions(), args.toArray(new String[0]));
-        feeders.add(p);
-        p.awaitOutput("Started feeder", 60);
-        return p;
+        return rig.feeder(host, extraEnv, flags);
     }
 
     private AppProcess feeder(String... flags) throws Exception {
-        return feeder(api.url(), Map.of(), flags);
+        return rig.feeder(flags);
     }
 
-    /** An event as the tracker queues it. */
     static String event(String act, String msgId, String url, String eventId, long ts) {
-        return "{\"WD\":{\"act\":\"" + act + "\",\"t_url\":\"" + url + "\",\"msg_id\":\"" + msgId + "\",\"rcpt\":\"link@example.com\"},"
-                + "\"ts\":\"" + ts + "\",\"ua\":\"Mozilla/5.0\",\"ip\":\"198.51.100.7\""
-                + (eventId == null ? "" : ",\"event_id\":\"" + eventId + "\"") + "}";
+        return FeederRig.event(act, msgId, url, eventId, ts);
     }
 
     private void queue(int n, String prefix) {
-        long now = System.currentTimeMillis() / 1000;
-        String[] events = new String[n];
-        for (int i = 0; i < n; i++) {
-            events[i] = event(i % 2 == 0 ? "o" : "c", prefix + i, i % 2 == 0 ? "" : "https://example.com/" + i,
-                    prefix.hashCode() + "" + i, now);
-        }
-        redis.commands().rpush("trk_queue", events);
+        rig.queue(n, prefix);
     }
 
     private static Set<String> ids(List<JsonNode> events) {
-        Set<String> ids = new HashSet<>();
-        events.forEach(e -> ids.add(e.at("/msys/track_event/event_id").asText()));
-        return ids;
+        return FeederRig.ids(events);
     }
 
     @Test
@@ -103,8 +79,8 @@ class FeederTest {
                         + "\"t_name\":\"Buy now\"},\"ts\":\"" + ts + "\",\"ua\":\"Mozilla/5.0\",\"ip\":\"198.51.100.7\",\"event_id\":\"123\"}",
                 event("o", "0000bbbb", "", null, ts));
         feeder();
-        api.awaitAccepted(2, 30);
-        IngestStandIn.Request r = api.requests().get(0);
+        api().awaitAccepted(2, 30);
+        IngestStandIn.Request r = api().requests().get(0);
         assertEquals("POST", r.method());
         assertEquals("/api/v1/ingest/events", r.path());
         assertEquals("test-key", r.header("Authorization"));
@@ -147,38 +123,40 @@ class FeederTest {
     void batchesStayUnderTheSizeLimit() throws Exception {
         queue(60, "size-");
         feeder("-batch_max_bytes", "3000");
-        api.awaitAccepted(60, 30);
-        assertTrue(api.requests().size() > 1, "requests: " + api.requests().size());
+        api().awaitAccepted(60, 30);
+        assertTrue(api().requests().size() > 1, "requests: " + api().requests().size());
         int largest = 0;
-        for (IngestStandIn.Request r : api.requests()) {
+        for (IngestStandIn.Request r : api().requests()) {
             assertTrue(r.rawBytes() <= 3000, "batch of " + r.rawBytes() + " bytes");
             largest = Math.max(largest, r.rawBytes());
         }
         assertTrue(largest > 2000, "batches are filled up to the limit, largest " + largest);
-        assertEquals(60, ids(api.acceptedEvents()).size());
+        assertEquals(60, ids(api().acceptedEvents()).size());
     }
 
     @Test
     void aBatchWaitsUntilItsOldestEventIsOldEnough() throws Exception {
         feeder("-batch_max_age", "4");
+        long queued = System.currentTimeMillis();
         queue(3, "young-");
-        Thread.sleep(1500);
-        assertEquals(0, api.requests().size(), "sent before its age");
-        api.awaitAccepted(3, 15);
+        api().awaitAccepted(3, 15);
+        // the events' timestamps are whole seconds: 4 s of age is at least 3 s after queueing
+        long waited = api().requests().get(0).receivedMillis() - queued;
+        assertTrue(waited >= 3000, "sent " + waited + " ms after queueing, before its age");
         redis.commands().rpush("trk_queue", event("o", "old", "", "old-1", System.currentTimeMillis() / 1000 - 60));
-        api.awaitAccepted(4, 3); // already old: goes at the next tick
+        api().awaitAccepted(4, 3); // already old: goes at the next tick
     }
 
     @Test
     void a503IsRetriedAndNothingIsLostOrSentTwice() throws Exception {
-        api.answer(503, 503);
+        api().answer(503, 503);
         queue(100, "retry-");
         AppProcess f = feeder();
-        api.awaitAccepted(100, 60);
-        assertEquals(100, api.acceptedEvents().size());
-        assertEquals(100, ids(api.acceptedEvents()).size());
-        assertEquals(3, api.requests().size());
-        assertEquals(ids(api.requests().get(0).events()), ids(api.requests().get(2).events()), "the same batch again");
+        api().awaitAccepted(100, 60);
+        assertEquals(100, api().acceptedEvents().size());
+        assertEquals(100, ids(api().acceptedEvents()).size());
+        assertEquals(3, api().requests().size());
+        assertEquals(ids(api().requests().get(0).events()), ids(api().requests().get(2).events()), "the same batch again");
         assertTrue(f.output().contains("not delivered (503"), f.output());
         awaitEmpty();
     }
@@ -188,26 +166,25 @@ class FeederTest {
         int port = TestRedis.freePort();
         queue(20, "refused-");
         AppProcess f = feeder("https://127.0.0.1:" + port, Map.of());
-        Thread.sleep(2500);
+        f.awaitOutput("not delivered", 30);
         assertEquals(0, redis.commands().llen("trk_queue"));
         assertEquals(20, redis.commands().llen("trk_queue:inflight:test-a"));
-        assertTrue(f.output().contains("not delivered"), f.output());
-        api.close();
-        api = IngestStandIn.start(port);
+        api().close();
+        rig.api = IngestStandIn.start(port);
         // the feeder trusts the first stand-in's certificate only: restart it with the new one
         f.stop();
         feeder("https://127.0.0.1:" + port, Map.of());
-        api.awaitAccepted(20, 30);
-        assertEquals(20, ids(api.acceptedEvents()).size());
+        api().awaitAccepted(20, 30);
+        assertEquals(20, ids(api().acceptedEvents()).size());
         awaitEmpty();
     }
 
     @Test
     void a400MovesTheBatchToTheDeadLetterListAndFeedingGoesOn() throws Exception {
-        api.answer(400);
+        api().answer(400);
         queue(10, "refused-");
         feeder();
-        api.awaitRequests(1, 30);
+        api().awaitRequests(1, 30);
         for (int i = 0; i < 100 && redis.commands().llen("trk_deadletter") < 10; i++) {
             Thread.sleep(50);
         }
@@ -218,22 +195,22 @@ class FeederTest {
         assertTrue(d.get("reason").asText().contains("400"), d.toString());
         assertEquals("refused-0", JSON.readTree(d.get("entry").asText()).at("/WD/msg_id").asText());
         queue(5, "after-");
-        api.awaitAccepted(5, 30);
+        api().awaitAccepted(5, 30);
         awaitEmpty();
     }
 
     @Test
     void aFeederKilledBetweenPostAndAcknowledgementSendsTheSameBatchAgain() throws Exception {
-        api.holdAnswers();
+        api().holdAnswers();
         queue(30, "crash-");
         AppProcess first = feeder();
-        api.awaitRequests(1, 30);
+        api().awaitRequests(1, 30);
         first.kill(); // kill -9 while the POST waits for its answer
-        api.release();
+        api().release();
         assertEquals(30, redis.commands().llen("trk_queue:inflight:test-a"), "still in flight after the crash");
         AppProcess second = feeder();
-        api.awaitAccepted(60, 30); // the first answer went to a dead process and counts as accepted here
-        List<IngestStandIn.Request> reqs = api.requests();
+        api().awaitAccepted(60, 30); // the first answer went to a dead process and counts as accepted here
+        List<IngestStandIn.Request> reqs = api().requests();
         assertEquals(ids(reqs.get(0).events()), ids(reqs.get(reqs.size() - 1).events()), "same event ids");
         assertEquals(30, ids(reqs.get(reqs.size() - 1).events()).size());
         assertTrue(second.output().contains("Sending again 30 events left in flight"), second.output());
@@ -248,10 +225,10 @@ class FeederTest {
             queue(300, "pair-" + round + "-");
             Thread.sleep(100);
         }
-        api.awaitAccepted(3000, 60);
+        api().awaitAccepted(3000, 60);
         Thread.sleep(500);
-        assertEquals(3000, api.acceptedEvents().size());
-        assertEquals(3000, ids(api.acceptedEvents()).size());
+        assertEquals(3000, api().acceptedEvents().size());
+        assertEquals(3000, ids(api().acceptedEvents()).size());
     }
 
     @Test
@@ -266,8 +243,8 @@ class FeederTest {
                 event("o", "broken", "", "b1", now),
                 event("c", "good-3", "https://example.com/", "g3", now));
         feeder();
-        api.awaitAccepted(3, 30);
-        assertEquals(Set.of("g1", "g2", "g3"), ids(api.acceptedEvents()));
+        api().awaitAccepted(3, 30);
+        assertEquals(Set.of("g1", "g2", "g3"), ids(api().acceptedEvents()));
         for (int i = 0; i < 100 && redis.commands().llen("trk_deadletter") < 3; i++) {
             Thread.sleep(50);
         }
@@ -283,7 +260,7 @@ class FeederTest {
     @Test
     void withoutAnApiKeyBatchesBecomeGzippedFiles(@TempDir Path outbox) throws Exception {
         queue(5, "file-");
-        feeder(api.url(), Map.of("SPARKPOST_API_KEY_INGEST", "", "FEEDER_OUTBOX_DIR", outbox.toString()));
+        feeder(api().url(), Map.of("SPARKPOST_API_KEY_INGEST", "", "FEEDER_OUTBOX_DIR", outbox.toString()));
         List<Path> files = List.of();
         for (int i = 0; i < 200 && files.isEmpty(); i++) {
             Thread.sleep(50);
@@ -296,15 +273,12 @@ class FeederTest {
                 StandardCharsets.UTF_8);
         assertEquals(5, ndjson.lines().count());
         assertEquals("open", JSON.readTree(ndjson.lines().findFirst().orElseThrow()).at("/msys/track_event/type").asText());
-        assertEquals(0, api.requests().size());
+        assertEquals(0, api().requests().size());
         awaitEmpty();
     }
 
     private void awaitEmpty() throws InterruptedException {
-        for (int i = 0; i < 100 && redis.commands().exists("trk_queue", "trk_queue:inflight:test-a") > 0; i++) {
-            Thread.sleep(50);
-        }
-        assertEquals(0, redis.commands().exists("trk_queue", "trk_queue:inflight:test-a"), "nothing left queued or in flight");
+        rig.awaitEmpty();
     }
 
     private static Set<String> fieldNames(JsonNode n) {

@@ -108,6 +108,25 @@ public final class AppProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGSTOP: the whole JVM freezes, every thread at once, as in a long GC pause or a suspended VM.
+     * {@link #resume} continues it where it was.
+     */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** kill -9: no shutdown hook runs. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

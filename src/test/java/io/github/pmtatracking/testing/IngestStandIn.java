@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -22,14 +24,16 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * A local HTTPS stand-in for the SparkPost Ingest API. It records each request (method, path,
- * headers, the gunzipped NDJSON) and answers from a script of statuses, then 200 with a results id.
+ * headers, the gunzipped NDJSON, when it came) and answers from a script of statuses (with headers
+ * such as Retry-After), then 200 with a results id. It can also behave as a slow or broken API:
+ * answer late, hold answers until told, refuse batches above a size with 413.
  * Its certificate is self-signed; {@link #trustStoreOptions} lets a feeder process trust it.
  */
 public final class IngestStandIn implements AutoCloseable {
 
     /** One request as received. */
     public record Request(String method, String path, Map<String, List<String>> headers, List<JsonNode> events,
-                          int rawBytes, int status) {
+                          int rawBytes, int status, long receivedMillis) {
         public String header(String name) {
             for (Map.Entry<String, List<String>> e : headers.entrySet()) {
                 if (e.getKey() != null && e.getKey().equalsIgnoreCase(name)) {
@@ -45,8 +49,25 @@ public final class IngestStandIn implements AutoCloseable {
     private final HttpsServer server;
     private final TestTls tls;
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
-    private final ConcurrentLinkedQueue<Integer> script = new ConcurrentLinkedQueue<>();
-    private volatile CountDownLatch hold; // when set, answers wait for it
+    /** A scripted answer: a status and its response headers. */
+    private record Answer(int status, Map<String, String> headers) {
+    }
+
+    /** Answers held back until {@link #release}d: requests that arrived while it was the current hold. */
+    public static final class Hold {
+        private final CountDownLatch latch = new CountDownLatch(1);
+
+        public void release() {
+            latch.countDown();
+        }
+    }
+
+    private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
+    private final List<Hold> holds = Collections.synchronizedList(new ArrayList<>());
+    private volatile Hold hold; // when set, answers to new requests wait for it
+    private volatile long answerDelayMillis;
+    private volatile int maxEvents = Integer.MAX_VALUE; // larger batches get 413
+    private volatile int maxRawBytes = Integer.MAX_VALUE;
 
     private IngestStandIn(HttpsServer server, TestTls tls) {
         this.server = server;
@@ -57,7 +78,7 @@ public final class IngestStandIn implements AutoCloseable {
         TestTls tls = TestTls.create();
         HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.setExecutor(Executors.newFixedThreadPool(8)); // held answers must not starve the others
         IngestStandIn standIn = new IngestStandIn(server, tls);
         server.createContext("/", standIn::handle);
         server.start();
@@ -75,19 +96,46 @@ public final class IngestStandIn implements AutoCloseable {
 
     /** The next answers, in order (after them: 200 with a results id). */
     public void answer(Integer... statuses) {
-        script.addAll(List.of(statuses));
+        for (int s : statuses) {
+            script.add(new Answer(s, Map.of()));
+        }
     }
 
-    /** Requests are read and recorded but not answered until {@link #release}. */
-    public void holdAnswers() {
-        hold = new CountDownLatch(1);
+    /** The next answer, with one response header (Retry-After, Location...). */
+    public void answer(int status, String header, String value) {
+        script.add(new Answer(status, Map.of(header, value)));
     }
 
+    /** Every answer waits this long after its request was read: an API slower than the feeder's lease. */
+    public void answerAfter(long millis) {
+        answerDelayMillis = millis;
+    }
+
+    /** A batch of more than this many events, or more than this many NDJSON bytes, is answered 413. */
+    public void refuseLargerThan(int events, int rawBytes) {
+        maxEvents = events;
+        maxRawBytes = rawBytes;
+    }
+
+    /** Requests from now on are read and recorded but not answered until the hold is released. */
+    public Hold holdAnswers() {
+        Hold h = new Hold();
+        holds.add(h);
+        hold = h;
+        return h;
+    }
+
+    /** Requests from now on are answered at once; those already held keep waiting for their hold. */
+    public void stopHolding() {
+        hold = null;
+    }
+
+    /** Stops holding and releases the current hold. */
     public void release() {
-        CountDownLatch h = hold;
+        Hold h = hold;
         hold = null;
         if (h != null) {
-            h.countDown();
+            h.release();
         }
     }
 
@@ -113,6 +161,23 @@ public final class IngestStandIn implements AutoCloseable {
         while (acceptedEvents().size() < events) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("stand-in accepted " + acceptedEvents().size() + " of " + events + " events");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Waits until every one of these event ids was in a 2xx-answered request (at least once). */
+    public void awaitAcceptedIds(Set<String> eventIds, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (true) {
+            Set<String> missing = new TreeSet<>(eventIds);
+            acceptedEvents().forEach(e -> missing.remove(e.at("/msys/track_event/event_id").asText()));
+            if (missing.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(missing.size() + " of " + eventIds.size() + " events never accepted, e.g. "
+                        + missing.stream().limit(5).toList() + "; requests: " + requests().size());
             }
             Thread.sleep(50);
         }
@@ -144,23 +209,32 @@ public final class IngestStandIn implements AutoCloseable {
         } catch (IOException e) {
             error = "body is not gzipped NDJSON: " + e.getMessage();
         }
-        Integer scripted = script.poll();
-        int status = error != null ? 400 : scripted != null ? scripted : 200;
+        long received = System.currentTimeMillis();
+        boolean tooLarge = events.size() > maxEvents || rawBytes > maxRawBytes;
+        Answer scripted = error != null || tooLarge ? null : script.poll(); // a 413 leaves the script for the next
+        int status = error != null ? 400 : tooLarge ? 413 : scripted != null ? scripted.status() : 200;
+        Hold h = hold;
         requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(), Map.copyOf(ex.getRequestHeaders()),
-                events, rawBytes, status));
-        CountDownLatch h = hold;
-        if (h != null) {
-            try {
-                h.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                events, rawBytes, status, received));
+        try {
+            if (h != null) {
+                h.latch.await(60, TimeUnit.SECONDS);
             }
+            long delay = answerDelayMillis;
+            if (delay > 0) {
+                Thread.sleep(delay);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         String answer = status / 100 == 2
                 ? "{\"results\":{\"id\":\"" + UUID.randomUUID() + "\"}}"
                 : "{\"errors\":[{\"message\":\"" + (error != null ? error : "scripted " + status) + "\"}]}";
         byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
+        if (scripted != null) {
+            scripted.headers().forEach(ex.getResponseHeaders()::set);
+        }
         try {
             ex.sendResponseHeaders(status, bytes.length);
             ex.getResponseBody().write(bytes);
@@ -172,7 +246,10 @@ public final class IngestStandIn implements AutoCloseable {
 
     @Override
     public void close() {
-        release();
+        hold = null;
+        synchronized (holds) {
+            holds.forEach(Hold::release);
+        }
         server.stop(0);
     }
 }
