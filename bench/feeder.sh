@@ -53,7 +53,7 @@ import json, sys
 s = json.load(sys.stdin); q = $queued; t = $end - $start
 print('%s: %d events queued; stand-in received %d events (%d distinct) in %d requests (%d answered 503)' % ('$1', q, s['events'], s['distinct'], s['requests'], s['failed']))
 print('  %.0f events/s end to end (%.2f s from feeder start, JVM start included); lost: %d; received twice: %d; left in Redis: $left' % (q / t, t, q - s['distinct'], s['events'] - s['distinct']))
-open('$out/feeder-$1.rate', 'w').write('%.0f %d' % (q / t, q - s['distinct']))
+open('$out/feeder-$1.rate', 'w').write('%.0f %d\n' % (q / t, q - s['distinct']))
 "
 }
 
