@@ -263,6 +263,17 @@ class TrackerHostileTrafficTest {
     }
 
     @Test
+    void aClickWhoseTargetHasTabsOrNewlinesRedirectsWhereABrowserWouldGo() throws Exception {
+        // as an older wrapper wrapped an href with a TAB and a newline in it
+        String p = TrackerTest.path(TrackingLink.click(" https://exa\tmple.com/sale\n?a=1 ", "m1", "r1"));
+        java.net.http.HttpResponse<byte[]> r = Http.get(port, p);
+        assertEquals(302, r.statusCode());
+        assertEquals("https://example.com/sale?a=1", r.headers().firstValue("Location").orElse(""));
+        assertEquals(400, Http.get(port, TrackerTest.path(TrackingLink.click("java\tscript:alert(1)", "m1", "r1"))).statusCode());
+        assertEquals(1, TrackerTest.events(redis, 1).size());
+    }
+
+    @Test
     void theStartupLogNamesTheLoopbackManagementAddressNotEveryAddress() {
         String log = tracker.output();
         assertTrue(log.contains("Management server on http://127.0.0.1:" + tracker.managementPort() + "/observe/"), log);
