@@ -90,14 +90,14 @@ public final class TrackingRequestProcessor implements Processor {
         if (link.action() == TrackingAction.CLICK) {
             // as the browser would have followed the href: links an older wrapper wrapped with a
             // TAB, CR or LF in them still redirect (java<TAB>script: cleans to javascript: and is refused)
-            String target = ClickTarget.ofHref(link.targetUrl());
-            String problem = unsafeTarget(target);
+            String clickTarget = ClickTarget.ofHref(link.targetUrl());
+            String problem = unsafeTarget(clickTarget);
             if (problem != null) {
                 refuse(msg, 400, "bad_target", problem);
                 return;
             }
             headers.put(Exchange.HTTP_RESPONSE_CODE, 302);
-            headers.put("Location", location(target));
+            headers.put("Location", location(clickTarget));
             headers.put(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
             headers.put("Cache-Control", TrackingResponses.NO_CACHE);
         } else {
