@@ -186,6 +186,7 @@ class TrackerHostileTrafficTest {
                 Http.raw(port, "GET / HTTP/1.1\r\nHost: t\r\n" + bigHeader + "\r\n"));
         assertEquals("HTTP/1.1 400 Bad Request", Http.raw(port, "GET / HTTP/1.1\r\nHost: t\r\nContent-Length: abc\r\n\r\n"));
         assertEquals(200, Http.get(port, openPath("fine@example.com")).statusCode());
+        assertEquals(1, TrackerTest.events(redis, 1).size()); // queued before the next test empties the queue
     }
 
     @Test
@@ -216,6 +217,7 @@ class TrackerHostileTrafficTest {
             double seconds = (System.nanoTime() - start) / 1e9;
             assertTrue(seconds >= 2.0 && seconds < 8, "closed after about 3 s idle, took " + seconds);
         }
+        assertEquals(2, TrackerTest.events(redis, 2).size());
     }
 
     @Test

@@ -199,6 +199,7 @@ class TrackerTest {
         assertEquals(302, r.statusCode());
         assertEquals("https://example.com/Set-Cookie:%20x=1", r.headers().firstValue("Location").orElse(""));
         assertTrue(r.headers().firstValue("Set-Cookie").isEmpty());
+        assertEquals(1, events(redis, 1).size(), "the redirected click's event, and only it (waited for: it must not reach the next test)");
     }
 
     @Test
