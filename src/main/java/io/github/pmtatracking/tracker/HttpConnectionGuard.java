@@ -72,7 +72,11 @@ public final class HttpConnectionGuard extends ChannelDuplexHandler {
     private final ArrayDeque<Boolean> unanswered = new ArrayDeque<>(2);
     private boolean discarding;
     private long discarded;
+    /** When the connection is closed unless it does what it owes by then (System.nanoTime()); 0: none. */
+    private long deadline;
+    private String deadlineReason;
     private ScheduledFuture<?> timer;
+    private long timerAt; // the deadline the pending check was scheduled for
 
     HttpConnectionGuard(TrackerStats stats, long headerTimeoutMillis, long keepAliveTimeoutMillis) {
         this.stats = stats;
@@ -96,6 +100,10 @@ public final class HttpConnectionGuard extends ChannelDuplexHandler {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         disarm();
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
         super.channelInactive(ctx);
     }
 
@@ -176,13 +184,11 @@ public final class HttpConnectionGuard extends ChannelDuplexHandler {
             full.release();
             msg = headersOnly;
         }
-        ChannelPromise written = promise.unvoid();
-        written.addListener(f -> {
-            if (unanswered.isEmpty() && !discarding && ctx.channel().isActive()) {
-                arm(ctx, keepAliveTimeoutMillis, "keepalive_timeout");
-            }
-        });
-        ctx.write(msg, written);
+        if (unanswered.isEmpty() && !discarding) {
+            // idle from the answer on (not from its last byte leaving: no listener per answer)
+            arm(ctx, keepAliveTimeoutMillis, "keepalive_timeout");
+        }
+        ctx.write(msg, promise);
     }
 
     private static boolean hasBody(HttpRequest request) {
@@ -215,21 +221,45 @@ public final class HttpConnectionGuard extends ChannelDuplexHandler {
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
+    /**
+     * Sets the connection's one deadline. Arming and disarming only write two fields: a request on
+     * a kept-alive connection costs no timer of its own. One scheduled check per connection fires
+     * at the earliest deadline set, and schedules itself again if the deadline moved on meanwhile.
+     */
     private void arm(ChannelHandlerContext ctx, long millis, String reason) {
-        disarm();
-        if (millis > 0) {
-            timer = ctx.executor().schedule(() -> {
-                stats.connectionClosed(reason);
-                LOG.debug("Closing {}: {}", ctx.channel().remoteAddress(), reason);
-                ctx.close();
-            }, millis, TimeUnit.MILLISECONDS);
+        if (millis <= 0) {
+            disarm();
+            return;
         }
-    }
-
-    private void disarm() {
-        if (timer != null) {
+        deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        deadlineReason = reason;
+        if (timer != null && deadline - timerAt < 0) { // a shorter timeout than the check pending: check sooner
             timer.cancel(false);
             timer = null;
         }
+        if (timer == null) {
+            timerAt = deadline;
+            timer = ctx.executor().schedule(() -> check(ctx), millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void check(ChannelHandlerContext ctx) {
+        timer = null;
+        if (deadline == 0 || !ctx.channel().isActive()) {
+            return;
+        }
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+            timerAt = deadline;
+            timer = ctx.executor().schedule(() -> check(ctx), left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        stats.connectionClosed(deadlineReason);
+        LOG.debug("Closing {}: {}", ctx.channel().remoteAddress(), deadlineReason);
+        ctx.close();
+    }
+
+    private void disarm() {
+        deadline = 0;
     }
 }
