@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pmtatracking.testing.SmtpScript;
-import io.github.pmtatracking.testing.TestRedis;
 import io.github.pmtatracking.testing.TestTls;
 import io.github.pmtatracking.testing.UpstreamSmtp;
-import io.netty.handler.ssl.SslContextBuilder;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
 import jakarta.mail.SendFailedException;
@@ -20,10 +18,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.util.List;
 import java.util.Properties;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
-import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +31,7 @@ class WrapperProxyTest {
 
     private static TestTls tls;
     private UpstreamSmtp upstream;
-    private CamelContext camel;
+    private TestProxy camel;
     private int port;
     private volatile Processor step = e -> { };
     private SmtpProxyConfiguration config;
@@ -49,7 +44,7 @@ class WrapperProxyTest {
     @AfterEach
     void stop() throws Exception {
         if (camel != null) {
-            camel.stop();
+            camel.close();
         }
         if (upstream != null) {
             upstream.close();
@@ -59,26 +54,9 @@ class WrapperProxyTest {
     /** Starts the proxy in front of the upstream; with a certificate it offers STARTTLS. */
     private void proxy(UpstreamSmtp up, boolean withCertificate, long maxSize) throws Exception {
         upstream = up;
-        port = TestRedis.freePort();
-        config = new SmtpProxyConfiguration()
-                .listen("127.0.0.1", port)
-                .upstream("127.0.0.1", up == null ? TestRedis.freePort() : up.port())
-                .upstreamTls(SslContextBuilder.forClient().trustManager(tls.certPem.toFile())
-                        .endpointIdentificationAlgorithm("HTTPS").build(), SmtpProxyConfiguration.UpstreamTls.OPPORTUNISTIC)
-                .maxMessageSize(maxSize)
-                .timeouts(30, 10, 10);
-        if (withCertificate) {
-            config.serverTls(SslContextBuilder.forServer(tls.certPem.toFile(), tls.keyPem.toFile()).build());
-        }
-        camel = new DefaultCamelContext();
-        camel.addComponent("smtp-proxy", new SmtpProxyComponent(config));
-        camel.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("smtp-proxy:test").process(e -> step.process(e));
-            }
-        });
-        camel.start();
+        camel = TestProxy.start(tls, up, withCertificate, maxSize, e -> step.process(e));
+        port = camel.port();
+        config = camel.config();
     }
 
     private Session session(boolean startTls, boolean auth) throws Exception {

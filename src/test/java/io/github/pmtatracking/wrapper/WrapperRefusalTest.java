@@ -5,16 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pmtatracking.testing.SmtpScript;
-import io.github.pmtatracking.testing.TestRedis;
 import io.github.pmtatracking.testing.TestTls;
 import io.github.pmtatracking.testing.UpstreamSmtp;
-import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.List;
-import org.apache.camel.CamelContext;
-import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +26,7 @@ class WrapperRefusalTest {
 
     private static TestTls tls;
     private UpstreamSmtp upstream;
-    private CamelContext camel;
+    private TestProxy camel;
     private int port;
     private SmtpProxyConfiguration config;
 
@@ -43,7 +38,7 @@ class WrapperRefusalTest {
     @AfterEach
     void stop() throws Exception {
         if (camel != null) {
-            camel.stop();
+            camel.close();
         }
         if (upstream != null) {
             upstream.close();
@@ -52,26 +47,9 @@ class WrapperRefusalTest {
 
     private void proxy(UpstreamSmtp up, boolean withCertificate, long maxSize) throws Exception {
         upstream = up;
-        port = TestRedis.freePort();
-        config = new SmtpProxyConfiguration()
-                .listen("127.0.0.1", port)
-                .upstream("127.0.0.1", up.port())
-                .upstreamTls(SslContextBuilder.forClient().trustManager(tls.certPem.toFile())
-                        .endpointIdentificationAlgorithm("HTTPS").build(), SmtpProxyConfiguration.UpstreamTls.OPPORTUNISTIC)
-                .maxMessageSize(maxSize)
-                .timeouts(30, 10, 10);
-        if (withCertificate) {
-            config.serverTls(SslContextBuilder.forServer(tls.certPem.toFile(), tls.keyPem.toFile()).build());
-        }
-        camel = new DefaultCamelContext();
-        camel.addComponent("smtp-proxy", new SmtpProxyComponent(config));
-        camel.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("smtp-proxy:test").log("relayed");
-            }
-        });
-        camel.start();
+        camel = TestProxy.start(tls, up, withCertificate, maxSize, e -> { });
+        port = camel.port();
+        config = camel.config();
     }
 
     @Test
