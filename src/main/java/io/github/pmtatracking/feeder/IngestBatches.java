@@ -231,11 +231,6 @@ public final class IngestBatches {
         return batchEvents;
     }
 
-    /** As {@link #answered} without a Location: what route files from before it call. */
-    public boolean delivered(int status, String body, String retryAfter) {
-        return answered(status, body, retryAfter, null);
-    }
-
     /**
      * The Ingest API's answer to the batch. Returns true when the next batch may follow at once
      * (this one settled, or split into parts to send now).
