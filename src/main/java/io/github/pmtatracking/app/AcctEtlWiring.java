@@ -7,6 +7,7 @@ import io.github.pmtatracking.acct.AccountingKeys;
 import io.github.pmtatracking.acct.AccountingRecordLoader;
 import io.github.pmtatracking.redis.PipelinedRedisWriter;
 import io.github.pmtatracking.redis.RedisAddress;
+import io.github.pmtatracking.redis.RedisConnections;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +35,7 @@ final class AcctEtlWiring implements Dataflow {
     private final AccountingRecordLoader loader;
     private final AccountingInput input;
 
-    AcctEtlWiring(Settings s) {
+    AcctEtlWiring(Settings s, RedisConnections redisConnections) {
         String infile = s.get("acct_etl.infile", "");
         if (!infile.isEmpty() && !infile.equals("-") && !Files.isReadable(Path.of(infile))) {
             throw new IllegalArgumentException("acct_etl: cannot read -infile " + infile);

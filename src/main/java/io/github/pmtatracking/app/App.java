@@ -12,6 +12,9 @@ public enum App {
     ACCT_ETL("acct_etl", false, "acct-etl.yaml", 9879),
     LINKTOOL("linktool", false, null, 0);
 
+    /** The route configurations every app's routes may opt into (the retry policy). */
+    public static final String SHARED_ROUTE_FILE = "retry-policy.yaml";
+
     private final String command;
     private final boolean longRunning;
     private final String routeFile;
@@ -46,6 +49,31 @@ public enum App {
     /** Its route file in {@code routes/}, or null for a plain command. */
     public String routeFile() {
         return routeFile;
+    }
+
+    /**
+     * Its configuration class: builds the dataflow's beans from the settings and binds them, with
+     * {@code <command>Stats} (an MXBean, shown in JMX as {@code io.github.pmtatracking:type=<command>,name=stats})
+     * and {@code <command>Metrics} (a Micrometer {@code MeterBinder}); null while it is still wired
+     * by an {@code app/*Wiring} class. {@code ownTracker}: a tracker of the same process, or null.
+     */
+    public org.apache.camel.CamelConfiguration configuration(String ownTracker) {
+        return switch (this) {
+            case TRACKER -> null;
+            case FEEDER -> null;
+            case WRAPPER -> null;
+            case ACCT_ETL -> null;
+            case LINKTOOL -> null;
+        };
+    }
+
+    /** The registry names its configuration binds its counters under. */
+    public String statsBean() {
+        return command + "Stats";
+    }
+
+    public String metricsBean() {
+        return command + "Metrics";
     }
 
     public static Optional<App> byCommand(String name) {

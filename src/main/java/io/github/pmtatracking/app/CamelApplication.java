@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import io.github.pmtatracking.redis.EmbeddedRedis;
 import io.github.pmtatracking.redis.RedisAddress;
+import io.github.pmtatracking.redis.RedisConnections;
+import java.time.Duration;
 import java.util.stream.Collectors;
 import io.github.pmtatracking.redis.RedisHealthCheck;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -27,12 +29,15 @@ final class CamelApplication {
     private static final Logger LOG = LoggerFactory.getLogger(CamelApplication.class);
 
     private final List<App> apps;
+    private final java.util.Map<String, String> invocation;
     private final Settings settings;
     private final AppHome home;
     private final List<AutoCloseable> resources = new ArrayList<>();
 
-    CamelApplication(List<App> apps, Settings settings, AppHome home) {
+    /** {@code flags}: the command line's flags as settings keys ({@code tracker.in_hostport}), Camel override properties. */
+    CamelApplication(List<App> apps, java.util.Map<String, String> flags, Settings settings, AppHome home) {
         this.apps = apps;
+        this.invocation = flags;
         this.settings = settings;
         this.home = home;
     }
@@ -40,11 +45,19 @@ final class CamelApplication {
     int run() throws Exception {
         Main main = new Main();
         main.setAppName(apps.stream().map(App::command).collect(Collectors.joining("+")));
-        main.setDefaultPropertyPlaceholderLocation("file:" + home.configFile() + ";optional=true");
+        // the one settings system: Camel's properties. Every default is in the jar's copy of
+        // config/application.properties; the file on disk overrides it, environment variables
+        // (A_X for a.x) and -D system properties override that, and flags override everything
+        main.setDefaultPropertyPlaceholderLocation("classpath:config/application.properties;optional=true,file:"
+                + home.configFile() + ";optional=true");
+        main.addInitialProperty(io.github.pmtatracking.config.Settings.HOME, home.dir().toString());
+        invocation.forEach(main::addOverrideProperty);
         // the context's name is in every route MBean's name (Jolokia, Hawtio, jolokia-access.xml)
         main.addInitialProperty("camel.main.name", "pmta-tracking");
-        main.configure().withRoutesIncludePattern(apps.stream()
-                .map(a -> home.routeLocation(a.routeFile()))
+        // each app's own route file, and the error policy routes opt into (retry-policy.yaml)
+        main.configure().withRoutesIncludePattern(java.util.stream.Stream.concat(
+                        apps.stream().map(App::routeFile), java.util.stream.Stream.of(App.SHARED_ROUTE_FILE))
+                .map(home::routeLocation)
                 .collect(Collectors.joining(",")));
         boolean services = apps.stream().anyMatch(App::longRunning);
         ProcessExit exit = new ProcessExit(main::completed, services);
@@ -59,18 +72,38 @@ final class CamelApplication {
                 startEmbeddedRedisIfNeeded();
                 configureRouteReload(main, metrics);
             }
+            RedisConnections redis = null;
             if (apps.stream().anyMatch(a -> a != App.WRAPPER)) { // the wrapper alone never needs Redis
-                RedisHealthCheck redisHealth = new RedisHealthCheck(
-                        RedisAddress.parse(settings.get("redis.url", RedisAddress.DEFAULT_URL)));
+                RedisAddress address = RedisAddress.parse(settings.get("redis.url", RedisAddress.DEFAULT_URL));
+                // one connection factory for the process, closed after every dataflow that uses it
+                redis = new RedisConnections(address, Duration.ofSeconds(10));
+                resources.add(redis);
+                main.bind(RedisConnections.BEAN, redis.factory());
+                RedisHealthCheck redisHealth = new RedisHealthCheck(address);
                 resources.add(redisHealth);
                 main.bind("redisHealthCheck", redisHealth);
             }
             for (App app : apps) {
+                org.apache.camel.CamelConfiguration configuration = app.configuration(ownTrackerUrl());
+                if (configuration != null) {
+                    main.configure().addConfiguration(configuration);
+                    main.addMainListener(new MainListenerSupport() {
+                        @Override
+                        public void beforeStart(BaseMainSupport m) {
+                            org.apache.camel.spi.Registry registry = m.getCamelContext().getRegistry();
+                            resources.add(JmxRegistration.register("io.github.pmtatracking:type=" + app.command() + ",name=stats",
+                                    registry.lookupByName(app.statsBean())));
+                            registry.lookupByNameAndType(app.metricsBean(), io.micrometer.core.instrument.binder.MeterBinder.class)
+                                    .bindTo(metrics);
+                        }
+                    });
+                    continue;
+                }
                 Dataflow flow = switch (app) {
-                    case TRACKER -> new TrackerWiring(settings);
-                    case FEEDER -> new FeederWiring(settings, home);
+                    case TRACKER -> new TrackerWiring(settings, redis);
+                    case FEEDER -> new FeederWiring(settings, home, redis);
                     case WRAPPER -> new WrapperWiring(settings, home, ownTrackerUrl());
-                    case ACCT_ETL -> new AcctEtlWiring(settings);
+                    case ACCT_ETL -> new AcctEtlWiring(settings, redis);
                     case LINKTOOL -> throw new IllegalStateException("linktool does not run in Camel");
                 };
                 resources.add(flow);

@@ -8,6 +8,7 @@ import io.github.pmtatracking.feeder.IngestApi;
 import io.github.pmtatracking.feeder.IngestBatches;
 import io.github.pmtatracking.feeder.ReliableQueue;
 import io.github.pmtatracking.redis.RedisAddress;
+import io.github.pmtatracking.redis.RedisConnections;
 import io.github.pmtatracking.redis.RedisConnector;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -33,7 +34,7 @@ final class FeederWiring implements Dataflow {
     private final String outbox;
     private final String pollMillis;
 
-    FeederWiring(Settings s, AppHome home) {
+    FeederWiring(Settings s, AppHome home, RedisConnections redisConnections) {
         RedisAddress address = RedisAddress.parse(s.get("redis.url", RedisAddress.DEFAULT_URL));
         this.redis = new RedisConnector(address, Duration.ofSeconds(10));
         String id = s.get("feeder.id", "");

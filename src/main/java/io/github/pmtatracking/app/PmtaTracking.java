@@ -79,7 +79,7 @@ public final class PmtaTracking {
             }
         }
         try {
-            return new CamelApplication(invocation.apps(), settings, home).run();
+            return new CamelApplication(invocation.apps(), invocation.flags(), settings, home).run();
         } catch (IllegalArgumentException e) {
             System.err.println("pmta-tracking: " + e.getMessage());
             return 2;

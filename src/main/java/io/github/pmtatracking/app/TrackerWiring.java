@@ -4,6 +4,7 @@ import io.github.pmtatracking.tracker.TrackerMetrics;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.github.pmtatracking.link.LinkCodec;
 import io.github.pmtatracking.redis.RedisAddress;
+import io.github.pmtatracking.redis.RedisConnections;
 import io.github.pmtatracking.tracker.ClientAddress;
 import io.github.pmtatracking.tracker.HttpConnectionGuards;
 import io.github.pmtatracking.tracker.IoThreadsHealthCheck;
@@ -33,7 +34,7 @@ final class TrackerWiring implements Dataflow {
     /** The listener's own I/O threads, so their health can be checked and their names say whose they are. */
     private final EventLoopGroup ioThreads = new NioEventLoopGroup(0, new DefaultThreadFactory("tracker-io", true));
 
-    TrackerWiring(Settings s) {
+    TrackerWiring(Settings s, RedisConnections redisConnections) {
         this.listen = HostPort.parse(s.get("tracker.in_hostport", ":8888"), "-in_hostport");
         String secret = s.get("link.secret", "");
         boolean acceptUnsigned = s.getBoolean("tracker.accept_unsigned", false);

@@ -37,7 +37,7 @@ class RoutesValidationTest {
         try (Stream<Path> s = Files.list(Path.of("routes"))) {
             files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
         }
-        assertEquals(List.of("acct-etl.yaml", "feeder.yaml", "tracker.yaml", "wrapper.yaml"),
+        assertEquals(List.of("acct-etl.yaml", "feeder.yaml", "retry-policy.yaml", "tracker.yaml", "wrapper.yaml"),
                 files.stream().map(p -> p.getFileName().toString()).toList());
         JsonSchema schema = camelYamlDslSchema();
         try (DefaultCamelContext camel = new DefaultCamelContext()) {

@@ -1,0 +1,79 @@
+package io.github.pmtatracking.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import java.time.Duration;
+import org.springframework.data.redis.connection.RedisPassword;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * The process's one way to Redis: a Spring Data Redis {@link LettuceConnectionFactory} built from
+ * {@code redis.url}, bound in the registry as {@value #BEAN} for {@code spring-redis:} endpoints
+ * and for the steps that need Lettuce's pipelining or asynchronous commands (through
+ * {@link LettuceConnectionFactory#getConnection()}'s native connection). Standalone today; Sentinel
+ * and Cluster (a later issue) come through this same place.
+ *
+ * <p>Connections are made on first use, so a service starts while Redis is down; commands fail
+ * fast while Redis is away (the route keeps its work and retries through its error policy) and
+ * time out rather than hang.
+ */
+public final class RedisConnections implements AutoCloseable {
+
+    /** The registry name of the connection factory. */
+    public static final String BEAN = "redisConnectionFactory";
+
+    private final RedisAddress address;
+    private final LettuceConnectionFactory factory;
+
+    public RedisConnections(RedisAddress address, Duration commandTimeout) {
+        this.address = address;
+        RedisURI uri = address.uri();
+        RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(uri.getHost(), uri.getPort());
+        server.setDatabase(uri.getDatabase());
+        if (uri.getUsername() != null) {
+            server.setUsername(uri.getUsername());
+        }
+        if (uri.getPassword() != null) {
+            server.setPassword(RedisPassword.of(uri.getPassword()));
+        }
+        LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder()
+                .commandTimeout(commandTimeout)
+                .clientOptions(ClientOptions.builder()
+                        .autoReconnect(true)
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                        // a Redis host that drops packets costs no more than a command would
+                        .socketOptions(SocketOptions.builder()
+                                .connectTimeout(min(commandTimeout, Duration.ofSeconds(10))).build())
+                        .build());
+        if (uri.isSsl()) {
+            client.useSsl();
+        }
+        this.factory = new LettuceConnectionFactory(server, client.build());
+        factory.setEagerInitialization(false); // start while Redis is down
+        factory.afterPropertiesSet();
+        factory.start();
+    }
+
+    /** The factory, started; closed by {@link #close()} after every dataflow stopped. */
+    public LettuceConnectionFactory factory() {
+        return factory;
+    }
+
+    public RedisAddress address() {
+        return address;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) < 0 ? a : b;
+    }
+
+    @Override
+    public void close() {
+        factory.destroy();
+    }
+}
