@@ -1,5 +1,6 @@
 package io.github.pmtatracking.app;
 
+import io.github.pmtatracking.config.HostPort;
 import java.util.ArrayList;
 import java.util.List;
 import io.github.pmtatracking.redis.EmbeddedRedis;

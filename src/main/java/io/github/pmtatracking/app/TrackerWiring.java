@@ -1,5 +1,6 @@
 package io.github.pmtatracking.app;
 
+import io.github.pmtatracking.config.HostPort;
 import io.github.pmtatracking.tracker.TrackerMetrics;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.github.pmtatracking.link.LinkCodec;

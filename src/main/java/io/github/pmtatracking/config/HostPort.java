@@ -1,4 +1,4 @@
-package io.github.pmtatracking.app;
+package io.github.pmtatracking.config;
 
 /**
  * A Go-style listen address: {@code :8888} (every interface), {@code localhost:587},
