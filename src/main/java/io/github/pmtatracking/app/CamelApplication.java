@@ -89,6 +89,7 @@ final class CamelApplication {
                 redis = new RedisConnections(address, Duration.ofSeconds(10));
                 resources.add(redis);
                 main.bind(RedisConnections.BEAN, redis.factory());
+                main.bind("redisConnections", redis);
                 RedisHealthCheck redisHealth = new RedisHealthCheck(redis);
                 resources.add(redisHealth);
                 main.bind("redisHealthCheck", redisHealth);
