@@ -61,7 +61,7 @@ public enum App {
         return switch (this) {
             case TRACKER -> null;
             case FEEDER -> null;
-            case WRAPPER -> null;
+            case WRAPPER -> new io.github.pmtatracking.wrapper.WrapperConfiguration(ownTracker);
             case ACCT_ETL -> null;
             case LINKTOOL -> null;
         };

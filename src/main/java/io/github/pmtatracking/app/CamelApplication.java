@@ -113,7 +113,7 @@ final class CamelApplication {
                 Dataflow flow = switch (app) {
                     case TRACKER -> new TrackerWiring(wiring, redis);
                     case FEEDER -> new FeederWiring(wiring, home, redis);
-                    case WRAPPER -> new WrapperWiring(wiring, home, ownTrackerUrl());
+                    case WRAPPER -> throw new IllegalStateException("the wrapper has its configuration class");
                     case ACCT_ETL -> new AcctEtlWiring(wiring, redis);
                     case LINKTOOL -> throw new IllegalStateException("linktool does not run in Camel");
                 };
