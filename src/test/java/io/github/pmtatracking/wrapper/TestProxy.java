@@ -35,18 +35,27 @@ final class TestProxy implements AutoCloseable {
     static TestProxy start(TestTls tls, UpstreamSmtp up, boolean withCertificate, long maxSize, Processor step,
                            String... options) throws Exception {
         int port = TestRedis.freePort();
-        StringBuilder uri = new StringBuilder("smtp-proxy:127.0.0.1:").append(port)
-                .append("?upstream=127.0.0.1:").append(up == null ? TestRedis.freePort() : up.port())
-                .append("&upstreamStartTls=true&upstreamSslContextParameters=#upstreamTrust")
-                .append("&maxMessageSize=").append(maxSize)
-                .append("&idleTimeoutSeconds=30&replyTimeoutSeconds=10&dataTimeoutSeconds=10")
-                .append("&maxConnections=500&maxRefusedCommands=20&tlsAuthOnly=true&drainTimeoutSeconds=20");
+        java.util.Map<String, String> o = new java.util.LinkedHashMap<>();
+        o.put("upstream", "127.0.0.1:" + (up == null ? TestRedis.freePort() : up.port()));
+        o.put("upstreamStartTls", "true");
+        o.put("upstreamSslContextParameters", "#upstreamTrust");
+        o.put("maxMessageSize", Long.toString(maxSize));
+        o.put("idleTimeoutSeconds", "30");
+        o.put("replyTimeoutSeconds", "10");
+        o.put("dataTimeoutSeconds", "10");
+        o.put("maxConnections", "500");
+        o.put("maxRefusedCommands", "20");
+        o.put("tlsAuthOnly", "true");
+        o.put("drainTimeoutSeconds", "20");
         if (withCertificate) {
-            uri.append("&certFile=").append(tls.certPem).append("&keyFile=").append(tls.keyPem);
+            o.put("certFile", tls.certPem.toString());
+            o.put("keyFile", tls.keyPem.toString());
         }
         for (String option : options) {
-            uri.append('&').append(option);
+            o.put(option.substring(0, option.indexOf('=')), option.substring(option.indexOf('=') + 1));
         }
+        StringBuilder uri = new StringBuilder("smtp-proxy:127.0.0.1:").append(port);
+        o.forEach((k, v) -> uri.append(uri.indexOf("?") < 0 ? '?' : '&').append(k).append('=').append(v));
         CamelContext camel = new DefaultCamelContext();
         camel.getRegistry().bind("upstreamTrust", trusting(tls));
         camel.addRoutes(new RouteBuilder() {
