@@ -1,12 +1,6 @@
 package io.github.pmtatracking.wrapper;
 
-import io.github.pmtatracking.wrapper.SmtpCommandPolicy.Answer;
 import io.github.pmtatracking.wrapper.SmtpCommandPolicy.Refuse;
-import io.github.pmtatracking.wrapper.SmtpCommandPolicy.Relay;
-import io.github.pmtatracking.wrapper.SmtpCommandPolicy.Verdict;
-import io.github.pmtatracking.wrapper.SmtpServerDecoder.BadLine;
-import io.github.pmtatracking.wrapper.SmtpServerDecoder.Line;
-import io.github.pmtatracking.wrapper.SmtpServerDecoder.Message;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -25,9 +19,9 @@ import org.slf4j.MDC;
 /**
  * One client connection and its upstream connection, in lockstep: each client command goes
  * upstream and the upstream's reply comes back, one at a time and in order (pipelined commands wait
- * their turn in the inbox). This handler is the transport: it takes the decoder's items one by one,
- * asks {@link SmtpCommandPolicy} whether a line may go upstream at all, and hands what may to
- * {@link SmtpCommands}; replies, closing and the event loop are here. State is in {@link SmtpSession}.
+ * their turn in the inbox). This handler is the transport: it hands the decoder's items one by one
+ * to {@link SmtpCommands} and takes the next only once the last is settled; replies, refusals,
+ * closing and the event loop are here. State is in {@link SmtpSession}.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
 
@@ -157,7 +151,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             Object next = inbox.poll();
             busy = true;
             try {
-                withMdc(() -> handle(next));
+                withMdc(() -> SmtpCommands.take(this, next));
             } catch (RuntimeException e) {
                 LOG.error("[{}] internal error", session.id, e);
                 reply(SmtpReply.of(421, "4.3.0 Internal error, closing connection"));
@@ -185,43 +179,6 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         close();
     }
 
-    private void handle(Object item) {
-        if (item instanceof Message m) {
-            SmtpCommands.message(this, m);
-            return;
-        }
-        if (item instanceof BadLine b) {
-            trace.downstream("[command line refused unread: " + b.reason().label() + "]\r\n");
-            Refuse r = SmtpCommandPolicy.refusal(b.reason());
-            if (session.authContinuation) {
-                cancelAuth(r, "-");
-            } else {
-                refuse(r, "-");
-            }
-            return;
-        }
-        Line l = (Line) item;
-        String line = l.text();
-        trace.downstream(line + "\r\n");
-        if (session.authContinuation) {
-            Refuse bad = SmtpCommandPolicy.checkSaslResponse(line, l.octets());
-            if (bad != null) {
-                cancelAuth(bad, "AUTH");
-            } else {
-                relay(line, "<credentials>", r -> SmtpCommands.authReply(this, r));
-            }
-            return;
-        }
-        Verdict v = SmtpCommandPolicy.check(line, l.octets(), session.policyState());
-        if (v instanceof Refuse r) {
-            refuse(r, line);
-        } else if (v instanceof Answer a) {
-            answer(a.reply());
-        } else {
-            SmtpCommands.relay(this, (Relay) v, line);
-        }
-    }
-
     /** The proxy refused the client's line itself; past the session's limit of refusals it closes with 421. */
     void refuse(Refuse r, String line) {
         reply(r.reply());
@@ -231,14 +188,6 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         done();
-    }
-
-    /** A refused line inside AUTH: the upstream's AUTH is cancelled with "*" (RFC 4954 4), so both sides leave it. */
-    private void cancelAuth(Refuse r, String shown) {
-        relay("*", "*", cancelled -> {
-            session.authContinuation = false;
-            refuse(r, shown);
-        }, false);
     }
 
     /** Bytes sent ahead where nothing may follow (STARTTLS, DATA): refused, and the session ends. */

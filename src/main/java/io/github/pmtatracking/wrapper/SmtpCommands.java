@@ -1,14 +1,20 @@
 package io.github.pmtatracking.wrapper;
 
+import io.github.pmtatracking.wrapper.SmtpCommandPolicy.Answer;
+import io.github.pmtatracking.wrapper.SmtpCommandPolicy.Refuse;
 import io.github.pmtatracking.wrapper.SmtpCommandPolicy.Relay;
+import io.github.pmtatracking.wrapper.SmtpCommandPolicy.Verdict;
+import io.github.pmtatracking.wrapper.SmtpServerDecoder.BadLine;
+import io.github.pmtatracking.wrapper.SmtpServerDecoder.Line;
 import io.github.pmtatracking.wrapper.SmtpServerDecoder.Message;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The relayed verbs, one handler each, stateless: each reads and changes the {@link SmtpSession}
- * and answers through the {@link ClientHandler}. The proxy says 250 only once the upstream did:
+ * The SMTP conversation, one handler per step and all stateless: each reads and changes the
+ * {@link SmtpSession} and answers through the {@link ClientHandler}. {@link SmtpCommandPolicy}
+ * decides first whether a line may go upstream at all. The proxy says 250 only once the upstream did:
  * MAIL, RCPT and the data are the upstream's to accept. DATA is answered here (354), the message
  * passes through the route ({@link MessageBinding}), and only then does the upstream's DATA start.
  */
@@ -17,6 +23,53 @@ final class SmtpCommands {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpCommands.class);
 
     private SmtpCommands() {
+    }
+
+    /** The next item from the decoder: a command line, a line refused unread, or the end of the data. */
+    static void take(ClientHandler h, Object item) {
+        SmtpSession session = h.session();
+        if (item instanceof Message m) {
+            message(h, m);
+            return;
+        }
+        if (item instanceof BadLine b) {
+            h.trace.downstream("[command line refused unread: " + b.reason().label() + "]\r\n");
+            Refuse r = SmtpCommandPolicy.refusal(b.reason());
+            if (session.authContinuation) {
+                cancelAuth(h, r, "-");
+            } else {
+                h.refuse(r, "-");
+            }
+            return;
+        }
+        Line l = (Line) item;
+        String line = l.text();
+        h.trace.downstream(line + "\r\n");
+        if (session.authContinuation) {
+            Refuse bad = SmtpCommandPolicy.checkSaslResponse(line, l.octets());
+            if (bad != null) {
+                cancelAuth(h, bad, "AUTH");
+            } else {
+                h.relay(line, "<credentials>", r -> authReply(h, r));
+            }
+            return;
+        }
+        Verdict v = SmtpCommandPolicy.check(line, l.octets(), session.policyState());
+        if (v instanceof Refuse r) {
+            h.refuse(r, line);
+        } else if (v instanceof Answer a) {
+            h.answer(a.reply());
+        } else {
+            relay(h, (Relay) v, line);
+        }
+    }
+
+    /** A refused line inside AUTH: the upstream's AUTH is cancelled with "*" (RFC 4954 4), so both sides leave it. */
+    private static void cancelAuth(ClientHandler h, Refuse r, String shown) {
+        h.relay("*", "*", cancelled -> {
+            h.session().authContinuation = false;
+            h.refuse(r, shown);
+        }, false);
     }
 
     /** A line {@link SmtpCommandPolicy} let through. */

@@ -1,6 +1,5 @@
 package io.github.pmtatracking.wrapper;
 
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.IOException;
@@ -148,7 +147,7 @@ final class StartTlsPolicy {
                 return;
             }
             // startTls mode: the proxy's 220 goes out in clear, everything after it encrypted
-            SslHandler first = serverHandler(h.ctx().alloc());
+            SslHandler first = serverHandler();
             h.ctx().pipeline().addFirst("tls", first);
             h.reply(SmtpReply.of(220, "2.0.0 Ready to start TLS"));
             first.handshakeFuture().addListener(f -> h.onLoop(() -> {
@@ -163,7 +162,7 @@ final class StartTlsPolicy {
         }));
     }
 
-    private SslHandler serverHandler(ByteBufAllocator alloc) {
+    private SslHandler serverHandler() {
         SSLEngine engine = server.createSSLEngine();
         engine.setUseClientMode(false);
         return new SslHandler(engine, true);
