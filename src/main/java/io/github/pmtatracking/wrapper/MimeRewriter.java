@@ -1,22 +1,23 @@
 package io.github.pmtatracking.wrapper;
 
+import static io.github.pmtatracking.wrapper.MimeStructure.field;
+import static io.github.pmtatracking.wrapper.MimeStructure.headerEnd;
+import static io.github.pmtatracking.wrapper.MimeStructure.headerFieldsOnly;
+import static io.github.pmtatracking.wrapper.MimeStructure.headers;
+import static io.github.pmtatracking.wrapper.MimeStructure.param;
+import static io.github.pmtatracking.wrapper.MimeStructure.parts;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.apache.james.mime4j.stream.NameValuePair;
-import org.apache.james.mime4j.stream.ParserCursor;
 import org.apache.james.mime4j.stream.RawBody;
-import org.apache.james.mime4j.stream.RawFieldParser;
-import org.apache.james.mime4j.util.ByteSequence;
-import org.apache.james.mime4j.util.ContentUtil;
 
 /**
  * Rewrites the text/html parts of a message and nothing else. The structure is walked on the
@@ -179,119 +180,6 @@ public final class MimeRewriter {
         return new Edit(start, contentEnd, Arrays.copyOf(encoded, trimmed));
     }
 
-    /** A message without a blank line is only header fields when each line is a field or a fold and the last one ends. */
-    private static boolean headerFieldsOnly(byte[] m) {
-        if (m.length == 0 || m[m.length - 1] != '\n') {
-            return false;
-        }
-        int lineStart = 0;
-        while (lineStart < m.length) {
-            int lineEnd = indexOf(m, (byte) '\n', lineStart, m.length);
-            boolean fold = m[lineStart] == ' ' || m[lineStart] == '\t';
-            if (!(fold && lineStart > 0) && !fieldName(m, lineStart, lineEnd)) {
-                return false;
-            }
-            lineStart = lineEnd + 1;
-        }
-        return true;
-    }
-
-    /** The line starts with a field name (printable ASCII but colon, RFC 5322) and its colon. */
-    private static boolean fieldName(byte[] m, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (m[i] == ':') {
-                return i > from;
-            }
-            if (m[i] <= ' ' || m[i] > '~') {
-                return false;
-            }
-        }
-        return false;
-    }
-
-    /** Splits a multipart body at its delimiter lines; returns [start, end) of each part. */
-    static List<int[]> parts(byte[] m, int start, int end, String boundary) throws MimeProblem {
-        byte[] delim = ("--" + boundary).getBytes(StandardCharsets.US_ASCII);
-        List<int[]> parts = new ArrayList<>();
-        int partStart = -1;
-        int lineStart = start;
-        while (lineStart < end) {
-            int lineEnd = indexOf(m, (byte) '\n', lineStart, end);
-            int next = lineEnd < 0 ? end : lineEnd + 1;
-            int contentEnd = lineEnd < 0 ? end : (lineEnd > lineStart && m[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd);
-            if (startsWith(m, lineStart, contentEnd, delim)) {
-                int after = lineStart + delim.length;
-                boolean close = after + 1 < contentEnd + 1 && after + 2 <= contentEnd && m[after] == '-' && m[after + 1] == '-';
-                if (close || blank(m, after, contentEnd)) {
-                    if (partStart >= 0) {
-                        // the line end before a delimiter belongs to the delimiter
-                        int partEnd = lineStart;
-                        if (partEnd > partStart && m[partEnd - 1] == '\n') {
-                            partEnd--;
-                            if (partEnd > partStart && m[partEnd - 1] == '\r') {
-                                partEnd--;
-                            }
-                        }
-                        parts.add(new int[] {partStart, partEnd});
-                    }
-                    if (close) {
-                        return parts;
-                    }
-                    partStart = next;
-                }
-            }
-            lineStart = next;
-        }
-        if (partStart < 0) {
-            throw new MimeProblem("multipart body without its boundary");
-        }
-        parts.add(new int[] {partStart, end}); // no closing delimiter: the last part runs to the end
-        return parts;
-    }
-
-    /** Index of the line end that ends the headers (the empty line's start), or -1. */
-    static int headerEnd(byte[] m, int start, int end) {
-        if (start < end && (m[start] == '\n' || (m[start] == '\r' && start + 1 < end && m[start + 1] == '\n'))) {
-            return start; // no headers at all
-        }
-        for (int i = start; i < end; i++) {
-            if (m[i] == '\n') {
-                int j = i + 1;
-                if (j < end && (m[j] == '\n' || (m[j] == '\r' && j + 1 < end && m[j + 1] == '\n'))) {
-                    return j;
-                }
-            }
-        }
-        return -1;
-    }
-
-    /** Header fields (unfolded), by lower-case name; the first of each name. */
-    static Map<String, String> headers(byte[] m, int start, int end) {
-        String block = new String(m, start, end - start, StandardCharsets.ISO_8859_1).replaceAll("\r?\n[ \t]", " ");
-        Map<String, String> fields = new HashMap<>();
-        for (String line : block.split("\r?\n")) {
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                fields.putIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-            }
-        }
-        return fields;
-    }
-
-    private static RawBody field(String value) {
-        ByteSequence bytes = ContentUtil.encode(value);
-        return RawFieldParser.DEFAULT.parseRawBody(bytes, new ParserCursor(0, bytes.length()));
-    }
-
-    private static String param(RawBody body, String name) {
-        for (NameValuePair p : body.getParams()) {
-            if (p.getName().equalsIgnoreCase(name)) {
-                return p.getValue();
-            }
-        }
-        return null;
-    }
-
     private static byte[] apply(byte[] m, List<Edit> edits) {
         if (edits.isEmpty()) {
             return m;
@@ -306,35 +194,5 @@ public final class MimeRewriter {
         }
         out.write(m, at, m.length - at);
         return out.toByteArray();
-    }
-
-    private static int indexOf(byte[] m, byte b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (m[i] == b) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static boolean startsWith(byte[] m, int from, int to, byte[] prefix) {
-        if (to - from < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (m[from + i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean blank(byte[] m, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (m[i] != ' ' && m[i] != '\t') {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -247,7 +247,7 @@ public final class SmtpProxyConfiguration {
         return downstreamDebug;
     }
 
-    /** A file (created afresh when the endpoint starts) recording the client-side conversation, data included. */
+    /** A file (created afresh when the process first opens it) recording the client-side conversation, data included. */
     public void setDownstreamDebug(String downstreamDebug) {
         this.downstreamDebug = downstreamDebug == null ? "" : downstreamDebug.trim();
     }
@@ -256,7 +256,7 @@ public final class SmtpProxyConfiguration {
         return upstreamDataDebug;
     }
 
-    /** A file (created afresh when the endpoint starts) recording each message as sent upstream. */
+    /** A file (created afresh when the process first opens it) recording each message as sent upstream. */
     public void setUpstreamDataDebug(String upstreamDataDebug) {
         this.upstreamDataDebug = upstreamDataDebug == null ? "" : upstreamDataDebug.trim();
     }
