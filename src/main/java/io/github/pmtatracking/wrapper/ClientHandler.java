@@ -153,7 +153,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             try {
                 withMdc(() -> SmtpCommands.take(this, next));
             } catch (RuntimeException e) {
-                LOG.error("[{}] internal error", session.id, e);
+                // a fault of ours, never thrown into the I/O thread: reported as Camel consumers report
+                consumer.getExceptionHandler().handleException("smtp-proxy session " + session.id + ": internal error", e);
                 reply(SmtpReply.of(421, "4.3.0 Internal error, closing connection"));
                 close();
             }
