@@ -1,12 +1,5 @@
 package io.github.pmtatracking.wrapper;
 
-import static io.github.pmtatracking.wrapper.MimeStructure.field;
-import static io.github.pmtatracking.wrapper.MimeStructure.headerEnd;
-import static io.github.pmtatracking.wrapper.MimeStructure.headerFieldsOnly;
-import static io.github.pmtatracking.wrapper.MimeStructure.headers;
-import static io.github.pmtatracking.wrapper.MimeStructure.param;
-import static io.github.pmtatracking.wrapper.MimeStructure.parts;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,7 +10,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.james.mime4j.stream.NameValuePair;
+import org.apache.james.mime4j.stream.ParserCursor;
 import org.apache.james.mime4j.stream.RawBody;
+import org.apache.james.mime4j.stream.RawFieldParser;
+import org.apache.james.mime4j.util.ByteSequence;
+import org.apache.james.mime4j.util.ContentUtil;
 
 /**
  * Rewrites the text/html parts of a message and nothing else. The structure is walked on the
@@ -83,15 +81,15 @@ public final class MimeRewriter {
 
     /** The same, making a message id only for a message that has none. */
     public Result rewrite(byte[] msg, Supplier<String> newMessageId, Function<String, HtmlRewrite> html) throws MimeProblem {
-        int headerEnd = headerEnd(msg, 0, msg.length);
+        int headerEnd = MimeStructure.headerEnd(msg, 0, msg.length);
         boolean body = headerEnd >= 0;
         if (!body) {
-            if (!headerFieldsOnly(msg)) {
+            if (!MimeStructure.headerFieldsOnly(msg)) {
                 throw new MimeProblem("no blank line after the headers");
             }
             headerEnd = msg.length; // header fields and no body (RFC 5322 allows it): the id goes last
         }
-        Map<String, String> headers = headers(msg, 0, headerEnd);
+        Map<String, String> headers = MimeStructure.headers(msg, 0, headerEnd);
         String existing = headers.get("x-sp-message-id");
         String id = existing != null && !existing.isBlank() ? existing.trim() : newMessageId.get();
         List<Edit> edits = new ArrayList<>();
@@ -108,12 +106,12 @@ public final class MimeRewriter {
     }
 
     private void walk(byte[] m, int start, int end, HtmlRewrite html, List<Edit> edits, List<Fault> faults, int depth) {
-        int headerEnd = headerEnd(m, start, end);
+        int headerEnd = MimeStructure.headerEnd(m, start, end);
         if (headerEnd < 0) {
             return; // a part with no body: nothing to rewrite
         }
         int bodyStart = headerEnd + (m[headerEnd] == '\r' ? 2 : 1);
-        Map<String, String> headers = headers(m, start, headerEnd);
+        Map<String, String> headers = MimeStructure.headers(m, start, headerEnd);
         RawBody type = field(headers.getOrDefault("content-type", "text/plain"));
         String mime = type.getValue().toLowerCase(Locale.ROOT);
         if (mime.startsWith("multipart/")) {
@@ -128,7 +126,7 @@ public final class MimeRewriter {
             }
             List<int[]> parts;
             try {
-                parts = parts(m, bodyStart, end, boundary);
+                parts = MimeStructure.parts(m, bodyStart, end, boundary);
             } catch (MimeProblem e) {
                 faults.add(new Fault(MimeFault.BROKEN_MULTIPART, e.getMessage()));
                 return;
@@ -180,6 +178,20 @@ public final class MimeRewriter {
         return new Edit(start, contentEnd, Arrays.copyOf(encoded, trimmed));
     }
 
+    private static RawBody field(String value) {
+        ByteSequence bytes = ContentUtil.encode(value);
+        return RawFieldParser.DEFAULT.parseRawBody(bytes, new ParserCursor(0, bytes.length()));
+    }
+
+    private static String param(RawBody body, String name) {
+        for (NameValuePair p : body.getParams()) {
+            if (p.getName().equalsIgnoreCase(name)) {
+                return p.getValue();
+            }
+        }
+        return null;
+    }
+
     private static byte[] apply(byte[] m, List<Edit> edits) {
         if (edits.isEmpty()) {
             return m;
@@ -195,4 +207,5 @@ public final class MimeRewriter {
         out.write(m, at, m.length - at);
         return out.toByteArray();
     }
+
 }

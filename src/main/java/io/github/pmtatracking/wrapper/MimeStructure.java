@@ -6,17 +6,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.james.mime4j.stream.NameValuePair;
-import org.apache.james.mime4j.stream.ParserCursor;
-import org.apache.james.mime4j.stream.RawBody;
-import org.apache.james.mime4j.stream.RawFieldParser;
-import org.apache.james.mime4j.util.ByteSequence;
-import org.apache.james.mime4j.util.ContentUtil;
 
 /**
- * Where things are in a message's bytes, for {@link MimeRewriter}'s walk: the end of a header
- * block, its fields, the parts of a multipart body, as offsets into the original bytes (mime4j's
- * parsers give the content, not where it is). mime4j supplies the field grammar.
+ * The byte-level grammar {@link MimeRewriter} walks: where a header block ends, its fields, and
+ * where a multipart body's delimiter lines split it. On the bytes themselves, so every offset
+ * points into the message as received.
  */
 final class MimeStructure {
 
@@ -41,7 +35,7 @@ final class MimeStructure {
     }
 
     /** The line starts with a field name (printable ASCII but colon, RFC 5322) and its colon. */
-    static boolean fieldName(byte[] m, int from, int to) {
+    private static boolean fieldName(byte[] m, int from, int to) {
         for (int i = from; i < to; i++) {
             if (m[i] == ':') {
                 return i > from;
@@ -122,20 +116,6 @@ final class MimeStructure {
         return fields;
     }
 
-    static RawBody field(String value) {
-        ByteSequence bytes = ContentUtil.encode(value);
-        return RawFieldParser.DEFAULT.parseRawBody(bytes, new ParserCursor(0, bytes.length()));
-    }
-
-    static String param(RawBody body, String name) {
-        for (NameValuePair p : body.getParams()) {
-            if (p.getName().equalsIgnoreCase(name)) {
-                return p.getValue();
-            }
-        }
-        return null;
-    }
-
     static int indexOf(byte[] m, byte b, int from, int to) {
         for (int i = from; i < to; i++) {
             if (m[i] == b) {
@@ -145,7 +125,7 @@ final class MimeStructure {
         return -1;
     }
 
-    static boolean startsWith(byte[] m, int from, int to, byte[] prefix) {
+    private static boolean startsWith(byte[] m, int from, int to, byte[] prefix) {
         if (to - from < prefix.length) {
             return false;
         }
@@ -157,7 +137,7 @@ final class MimeStructure {
         return true;
     }
 
-    static boolean blank(byte[] m, int from, int to) {
+    private static boolean blank(byte[] m, int from, int to) {
         for (int i = from; i < to; i++) {
             if (m[i] != ' ' && m[i] != '\t') {
                 return false;
