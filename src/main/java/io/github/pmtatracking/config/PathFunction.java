@@ -1,18 +1,12 @@
 package io.github.pmtatracking.config;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
-import org.apache.camel.spi.PropertiesFunction;
-
 /**
  * {@code {{path:wrapper.outbox_dir}}} in a route URI: a path setting as {@link Settings#path} reads it,
  * absolute as given, relative to the home folder otherwise ({@code -Dpmta.home}, set by bin/), so a
  * relative default such as {@code data/outbox} lands in the same place whatever the working directory.
  * An empty setting stays empty.
  */
-public final class PathFunction implements PropertiesFunction, CamelContextAware {
-
-    private CamelContext camel;
+public final class PathFunction extends SettingFunction {
 
     @Override
     public String getName() {
@@ -20,18 +14,7 @@ public final class PathFunction implements PropertiesFunction, CamelContextAware
     }
 
     @Override
-    public String apply(String key) {
-        Settings settings = Settings.of(camel);
+    String apply(Settings settings, String key) {
         return settings.text(key).isEmpty() ? "" : settings.path(key).toString();
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camel;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.camel = camelContext;
     }
 }
