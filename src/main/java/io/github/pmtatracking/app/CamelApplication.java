@@ -101,7 +101,7 @@ final class CamelApplication {
                     continue;
                 }
                 Dataflow flow = switch (app) {
-                    case TRACKER -> new TrackerWiring(settings, redis);
+                    case TRACKER -> throw new IllegalStateException("the tracker has its configuration class");
                     case FEEDER -> new FeederWiring(settings, home, redis);
                     case WRAPPER -> new WrapperWiring(settings, home, ownTrackerUrl());
                     case ACCT_ETL -> new AcctEtlWiring(settings, redis);
