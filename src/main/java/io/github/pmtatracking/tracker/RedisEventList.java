@@ -37,6 +37,7 @@ public final class RedisEventList {
     private final TrackerStats stats;
     private final TrackerEventBuffer buffer;
     private long outageSince; // the events route's thread only; 0 while Redis answers
+    private volatile int inHand; // events of the batch being pushed
 
     public RedisEventList(RedisConnectionFactory factory, String key, String display, TrackerStats stats,
             TrackerEventBuffer buffer) {
@@ -51,6 +52,7 @@ public final class RedisEventList {
     /** RPUSHes the batch; returns the list's length, as Redis answered. */
     public Long rpush(List<String> events) {
         Long length;
+        inHand = events.size();
         try {
             length = redis.opsForList().rightPushAll(key, events);
         } catch (RuntimeException e) {
@@ -67,8 +69,18 @@ public final class RedisEventList {
                     display, (System.currentTimeMillis() - outageSince) / 1000);
             outageSince = 0;
         }
+        inHand = 0;
         stats.pushed(events.size());
         return length;
+    }
+
+    /** Events not yet in Redis: the buffer's and the batch in hand. */
+    int notPushed() {
+        return buffer.size() + inHand;
+    }
+
+    String display() {
+        return display;
     }
 
     /**

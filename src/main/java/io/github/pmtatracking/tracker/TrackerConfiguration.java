@@ -13,6 +13,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 import org.apache.camel.support.DefaultHeaderFilterStrategy;
+import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,7 @@ public final class TrackerConfiguration implements CamelConfiguration {
     private final TrackerStats stats = new TrackerStats();
     private TrackerEventBuffer buffer;
     private EventLoopGroup ioThreads;
+    private volatile RedisEventList redisEventList;
 
     @BindToRegistry("trackerStats")
     public TrackerStats trackerStats() {
@@ -129,18 +131,30 @@ public final class TrackerConfiguration implements CamelConfiguration {
         if (factory == null) {
             throw new IllegalStateException("no " + RedisConnections.BEAN + " in the registry");
         }
-        return new RedisEventList(factory, s.text("redis.queue_key"), RedisAddress.parse(s.text("redis.url")).display(),
+        redisEventList = new RedisEventList(factory, s.text("redis.queue_key"), RedisAddress.parse(s.text("redis.url")).display(),
                 stats, buffer(camel));
+        return redisEventList;
     }
 
     @Override
-    public void configure(CamelContext camel) {
+    public void configure(CamelContext camel) throws Exception {
         Settings s = Settings.of(camel);
         HostPort listen = HostPort.parse(s.text("tracker.in_hostport"), "-in_hostport");
         boolean signed = !s.text("link.secret").isEmpty();
         LOG.info("tracker listening on {}, events to {} at {} (buffer {}), links {}", listen, s.text("redis.queue_key"),
                 RedisAddress.parse(s.text("redis.url")).display(), s.text("tracker.buffer_size"),
                 !signed ? "unsigned" : s.flag("tracker.accept_unsigned") ? "signed (unsigned accepted)" : "signed");
+        // stopped after the routes: says what a stop left behind (Redis away past the shutdown timeout)
+        camel.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                RedisEventList list = redisEventList;
+                int lost = list == null ? 0 : list.notPushed();
+                if (lost > 0) {
+                    LOG.error("Stopped with {} events not pushed to Redis at {}", lost, list.display());
+                }
+            }
+        });
     }
 
     private synchronized TrackerEventBuffer buffer(CamelContext camel) {
