@@ -11,6 +11,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Predicate;
 import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 import org.apache.camel.support.DefaultHeaderFilterStrategy;
 import org.apache.camel.support.service.ServiceSupport;
@@ -104,6 +105,16 @@ public final class TrackerConfiguration implements CamelConfiguration {
     @BindToRegistry("trackerEventBuffer")
     public TrackerEventBuffer trackerEventBuffer(CamelContext camel) {
         return buffer(camel);
+    }
+
+    /**
+     * The batch's completion: nothing more waits in the buffer. A predicate bean (the ref language)
+     * rather than a bean method call, which would copy the exchange and bind the call for every event.
+     */
+    @BindToRegistry("trackerEventBufferEmpty")
+    public Predicate trackerEventBufferEmpty(CamelContext camel) {
+        TrackerEventBuffer events = buffer(camel);
+        return exchange -> events.isEmpty();
     }
 
     /** The events of one batch as a list, the body of the RPUSH step. */

@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * exchange's message becomes the event: its body the event's JSON in the original's format (what
  * {@code tracker-events} pushes onto the Redis list), its header {@value #EVENT_TYPE} the event's
  * type ({@code open}, {@code initial_open}, {@code click}). A request that makes no event (a HEAD,
- * a refusal) leaves an empty message. The exchange property {@value #ANSWER} tells the route's
- * answer step what to answer: {@value #PIXEL}, {@value #REDIRECT} (to {@value #LOCATION}) or
- * {@value #REFUSED} (with the {@link TrackingRefusal} in {@value #REFUSAL}).
+ * a refusal) leaves an empty message. What to answer is left for the route's answer steps: a
+ * refusal's {@link TrackingRefusal} in the exchange property {@value #REFUSAL}, a click's Location
+ * in {@value #LOCATION}, and neither for an open (the pixel). An open's event so carries no
+ * property at all, which keeps the copies made on its way to Redis small.
  *
  * <p>A Camel processor rather than a plain bean because it reads the raw Netty request (the exact
  * request target, the peer address). The event gets a fresh message rather than the request's, so
@@ -37,14 +38,9 @@ public final class TrackingRequestProcessor implements Processor {
 
     /** Header of the event message: {@code open}, {@code initial_open} or {@code click}; absent when there is no event. */
     public static final String EVENT_TYPE = "TrackingEventType";
-    /** Exchange property: how to answer. */
-    public static final String ANSWER = "trackingAnswer";
-    public static final String PIXEL = "pixel";
-    public static final String REDIRECT = "redirect";
-    public static final String REFUSED = "refused";
-    /** Exchange property: a click's Location. */
+    /** Exchange property: a click's Location (the answer is a redirect). */
     public static final String LOCATION = "trackingLocation";
-    /** Exchange property: the {@link TrackingRefusal} of a refused request. */
+    /** Exchange property: the {@link TrackingRefusal} of a refused request (the answer is that refusal). */
     public static final String REFUSAL = "trackingRefusal";
 
     private static final Logger LOG = LoggerFactory.getLogger(TrackingRequestProcessor.class);
@@ -106,10 +102,7 @@ public final class TrackingRequestProcessor implements Processor {
                 refuse(exchange, new TrackingRefusal(400, "bad_target", problem, null));
                 return;
             }
-            exchange.setProperty(ANSWER, REDIRECT);
             exchange.setProperty(LOCATION, location(clickTarget));
-        } else {
-            exchange.setProperty(ANSWER, PIXEL);
         }
         if (head) {
             stats.head(); // scanners and link prefetchers: same headers, no event
@@ -130,7 +123,6 @@ public final class TrackingRequestProcessor implements Processor {
 
     private void refuse(Exchange exchange, TrackingRefusal refusal) {
         stats.refuse(refusal.reason());
-        exchange.setProperty(ANSWER, REFUSED);
         exchange.setProperty(REFUSAL, refusal);
         if (LOG.isDebugEnabled()) {
             LOG.debug("Refused with {} ({}): {}", refusal.status(), refusal.reason(), refusal.text());

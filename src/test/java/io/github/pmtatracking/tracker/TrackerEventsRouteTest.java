@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.pmtatracking.link.TrackingLink;
-import io.github.pmtatracking.testing.Http;
 import io.github.pmtatracking.testing.TestRedis;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
@@ -49,9 +48,9 @@ class TrackerEventsRouteTest extends TrackerRoutesTestSupport {
     void anOpenAndAClickAreAnsweredAndTheirEventsReachTrkQueueInTheOriginalsJson() throws Exception {
         NotifyBuilder answered = new NotifyBuilder(context).fromRoute("tracker").whenCompleted(2).create();
         long before = System.currentTimeMillis() / 1000;
-        HttpResponse<byte[]> open = Http.get(httpPort, TrackerTest.path(TrackingLink.open("0000aabbccdd00112233", "bob@example.com")),
+        HttpResponse<byte[]> open = get(TrackerTest.path(TrackingLink.open("0000aabbccdd00112233", "bob@example.com")),
                 "User-Agent", "Mozilla/5.0 (route test)");
-        HttpResponse<byte[]> click = Http.get(httpPort, TrackerTest.path(TrackingLink.click("https://example.com/a?b=1", "m2", "r2")));
+        HttpResponse<byte[]> click = get(TrackerTest.path(TrackingLink.click("https://example.com/a?b=1", "m2", "r2")));
         assertTrue(answered.matches(10, TimeUnit.SECONDS), "both requests went through the tracker route");
         assertEquals(200, open.statusCode());
         assertArrayEquals(TrackingResponses.TRANSPARENT_GIF, open.body());
@@ -76,9 +75,9 @@ class TrackerEventsRouteTest extends TrackerRoutesTestSupport {
     @Test
     void refusalsAndHeadRequestsAreAnsweredInTheRouteAndMakeNoEvent() throws Exception {
         NotifyBuilder answered = new NotifyBuilder(context).fromRoute("tracker").whenCompleted(3).create();
-        HttpResponse<byte[]> bad = Http.get(httpPort, "/not*base64!");
-        HttpResponse<byte[]> post = Http.send(httpPort, "POST", TrackerTest.path(TrackingLink.open("m", "r")));
-        HttpResponse<byte[]> head = Http.send(httpPort, "HEAD", TrackerTest.path(TrackingLink.click("https://example.com/", "m", "r")));
+        HttpResponse<byte[]> bad = get("/not*base64!");
+        HttpResponse<byte[]> post = send("POST", TrackerTest.path(TrackingLink.open("m", "r")));
+        HttpResponse<byte[]> head = send("HEAD", TrackerTest.path(TrackingLink.click("https://example.com/", "m", "r")));
         assertTrue(answered.matches(10, TimeUnit.SECONDS));
         assertEquals(400, bad.statusCode());
         assertTrue(new String(bad.body()).startsWith("invalid tracking link: "), new String(bad.body()));

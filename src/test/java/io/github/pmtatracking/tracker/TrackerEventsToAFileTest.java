@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.pmtatracking.link.TrackingLink;
-import io.github.pmtatracking.testing.Http;
 import io.github.pmtatracking.testing.TestRedis;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,15 +51,15 @@ class TrackerEventsToAFileTest extends TrackerRoutesTestSupport {
 
     @Test
     void everyEventIsALineOfTheFileAndStillAnEntryOfTrkQueue() throws Exception {
-        assertEquals(200, Http.get(httpPort, TrackerTest.path(TrackingLink.open("m-open", "bob@example.com"))).statusCode());
-        assertEquals(302, Http.get(httpPort, TrackerTest.path(TrackingLink.click("https://example.com/", "m-click", "bob@example.com")))
+        assertEquals(200, get(TrackerTest.path(TrackingLink.open("m-open", "bob@example.com"))).statusCode());
+        assertEquals(302, get(TrackerTest.path(TrackingLink.click("https://example.com/", "m-click", "bob@example.com")))
                 .statusCode());
 
         List<JsonNode> queued = awaitQueue(2);
         assertEquals(2, queued.size(), queued.toString());
         Path file = home.resolve("events/events.ndjson");
         List<String> lines = List.of();
-        for (int i = 0; i < 100 && lines.size() < 2; i++) {
+        for (int i = 0; i < 600 && lines.size() < 2; i++) {
             lines = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
             Thread.sleep(50);
         }

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.pmtatracking.redis.RedisAddress;
 import io.github.pmtatracking.redis.RedisConnections;
 import io.github.pmtatracking.testing.TestRedis;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +27,8 @@ import org.junit.jupiter.api.AfterAll;
 abstract class TrackerRoutesTestSupport extends CamelMainTestSupport {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
 
     static TestRedis redis;
     static RedisConnections connections;
@@ -80,14 +86,32 @@ abstract class TrackerRoutesTestSupport extends CamelMainTestSupport {
         registry.bind(RedisConnections.BEAN, connections.factory());
     }
 
+    /**
+     * A request to the route's listener. A generous timeout: these tests check answers, not speed,
+     * and the first request to a context just started can take seconds on a busy machine.
+     */
+    static HttpResponse<byte[]> send(String method, String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    static HttpResponse<byte[]> get(String path, String... headers) throws Exception {
+        return send("GET", path, headers);
+    }
+
     TrackerStats stats() {
         return context.getRegistry().lookupByNameAndType("trackerStats", TrackerStats.class);
     }
 
-    /** Waits up to 10 s for n entries in trk_queue and returns them, as JSON. */
+    /** Waits up to 30 s for n entries in trk_queue and returns them, as JSON. */
     static List<JsonNode> awaitQueue(int n) throws Exception {
         List<String> raw = List.of();
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 600; i++) {
             try {
                 raw = redis.commands().lrange("trk_queue", 0, -1);
                 if (raw.size() >= n) {
