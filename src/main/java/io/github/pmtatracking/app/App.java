@@ -59,7 +59,7 @@ public enum App {
      */
     public org.apache.camel.CamelConfiguration configuration(String ownTracker) {
         return switch (this) {
-            case TRACKER -> null;
+            case TRACKER -> new io.github.pmtatracking.tracker.TrackerConfiguration();
             case FEEDER -> null;
             case WRAPPER -> new io.github.pmtatracking.wrapper.WrapperConfiguration(ownTracker);
             case ACCT_ETL -> null;

@@ -120,7 +120,7 @@ final class CamelApplication {
                     continue;
                 }
                 Dataflow flow = switch (app) {
-                    case TRACKER -> new TrackerWiring(wiring, redis);
+                    case TRACKER -> throw new IllegalStateException("the tracker has its configuration class");
                     case FEEDER -> new FeederWiring(wiring, home, redis);
                     case WRAPPER -> throw new IllegalStateException("the wrapper has its configuration class");
                     case ACCT_ETL -> new AcctEtlWiring(wiring, redis);

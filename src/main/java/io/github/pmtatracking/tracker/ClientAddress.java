@@ -17,8 +17,6 @@ import java.util.List;
  */
 public final class ClientAddress {
 
-    public static final String DEFAULT_TRUSTED = "127.0.0.0/8,::1/128";
-
     private final List<IpSubnetFilterRule> trusted;
 
     public ClientAddress(String trustedCidrs) {

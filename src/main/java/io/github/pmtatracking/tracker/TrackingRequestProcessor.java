@@ -6,33 +6,42 @@ import io.github.pmtatracking.link.LinkCodec;
 import io.github.pmtatracking.link.LinkRefusedException;
 import io.github.pmtatracking.link.TrackingAction;
 import io.github.pmtatracking.link.TrackingLink;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpRequest;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.netty.NettyConstants;
 import org.apache.camel.component.netty.http.NettyHttpMessage;
+import org.apache.camel.support.DefaultMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One tracking request: checks the method and path, decodes the link, stamps the event (time,
- * user agent, client IP, event id) and sets the answer: the GIF for an open, a 302 for a click, a
- * precise 4xx for anything else. The event, if any, is left in the {@value #EVENT} exchange
- * property for the next step of the route; nothing here waits on Redis.
+ * The decode step of {@code routes/tracker.yaml}: checks the method and path, decodes the link and
+ * stamps its event (time, user agent, client IP, event id). The request has then been read, and the
+ * exchange's message becomes the event: its body the event's JSON in the original's format (what
+ * {@code tracker-events} pushes onto the Redis list), its header {@value #EVENT_TYPE} the event's
+ * type ({@code open}, {@code initial_open}, {@code click}). A request that makes no event (a HEAD,
+ * a refusal) leaves an empty message. What to answer is left for the route's answer steps: a
+ * refusal's {@link TrackingRefusal} in the exchange property {@value #REFUSAL}, a click's Location
+ * in {@value #LOCATION}, and neither for an open (the pixel). An open's event so carries no
+ * property at all, which keeps the copies made on its way to Redis small.
  *
  * <p>A Camel processor rather than a plain bean because it reads the raw Netty request (the exact
- * request target, the peer address) and must replace every header of the answer.
+ * request target, the peer address). The event gets a fresh message rather than the request's, so
+ * the copy handed to {@code tracker-events} holds the event alone, not the Netty request.
  */
 public final class TrackingRequestProcessor implements Processor {
 
-    /** Exchange property holding the event JSON for the queue, absent when there is no event. */
-    public static final String EVENT = "trackingEvent";
+    /** Header of the event message: {@code open}, {@code initial_open} or {@code click}; absent when there is no event. */
+    public static final String EVENT_TYPE = "TrackingEventType";
+    /** Exchange property: a click's Location (the answer is a redirect). */
+    public static final String LOCATION = "trackingLocation";
+    /** Exchange property: the {@link TrackingRefusal} of a refused request (the answer is that refusal). */
+    public static final String REFUSAL = "trackingRefusal";
 
     private static final Logger LOG = LoggerFactory.getLogger(TrackingRequestProcessor.class);
     private static final Logger EVENTS = LoggerFactory.getLogger("tracker.events");
@@ -63,17 +72,14 @@ public final class TrackingRequestProcessor implements Processor {
         Object remote = msg.getHeader(NettyConstants.NETTY_REMOTE_ADDRESS);
         SocketAddress peer = remote instanceof SocketAddress a ? a : null;
 
-        Map<String, Object> headers = msg.getHeaders();
-        headers.clear(); // the answer carries only what is set below, never the request's headers
-        // bodies are given as ByteBufs: anything else sends netty-http through Camel's converter
-        // search, which cost more than the rest of the request
-        msg.setBody(Unpooled.EMPTY_BUFFER);
-        headers.put("Server", TrackingResponses.SERVER);
+        // the request is read: from here the message is the event (or nothing), never the request,
+        // so no request header is ever answered back and no copy of the event holds the request
+        Message event = new DefaultMessage(exchange);
+        exchange.setMessage(event);
 
         boolean head = method.equals("HEAD");
         if (!head && !method.equals("GET")) {
-            refuse(msg, 405, "method_not_allowed", "only GET and HEAD");
-            headers.put("Allow", "GET, HEAD");
+            refuse(exchange, new TrackingRefusal(405, "method_not_allowed", "only GET and HEAD", "GET, HEAD"));
             return;
         }
         int query = target.indexOf('?');
@@ -84,7 +90,7 @@ public final class TrackingRequestProcessor implements Processor {
             link = decoded.link();
         } catch (LinkRefusedException e) {
             int status = e.reason() == LinkRefusedException.Reason.PATH_TOO_LONG ? 414 : 400;
-            refuse(msg, status, e.reason().label(), "invalid tracking link: " + e.getMessage());
+            refuse(exchange, new TrackingRefusal(status, e.reason().label(), "invalid tracking link: " + e.getMessage(), null));
             return;
         }
         if (link.action() == TrackingAction.CLICK) {
@@ -93,18 +99,10 @@ public final class TrackingRequestProcessor implements Processor {
             String clickTarget = ClickTarget.ofHref(link.targetUrl());
             String problem = unsafeTarget(clickTarget);
             if (problem != null) {
-                refuse(msg, 400, "bad_target", problem);
+                refuse(exchange, new TrackingRefusal(400, "bad_target", problem, null));
                 return;
             }
-            headers.put(Exchange.HTTP_RESPONSE_CODE, 302);
-            headers.put("Location", location(clickTarget));
-            headers.put(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
-            headers.put("Cache-Control", TrackingResponses.NO_CACHE);
-        } else {
-            headers.put(Exchange.HTTP_RESPONSE_CODE, 200);
-            headers.put(Exchange.CONTENT_TYPE, "image/gif");
-            headers.put("Cache-Control", TrackingResponses.NO_CACHE);
-            msg.setBody(Unpooled.wrappedBuffer(TrackingResponses.TRANSPARENT_GIF));
+            exchange.setProperty(LOCATION, location(clickTarget));
         }
         if (head) {
             stats.head(); // scanners and link prefetchers: same headers, no event
@@ -116,20 +114,18 @@ public final class TrackingRequestProcessor implements Processor {
         String ua = userAgent == null ? "" : HeaderText.decode(userAgent);
         // a decimal in 0..2^63-1, SparkPost's event_id form; made now so a re-sent event keeps it
         String eventId = Long.toUnsignedString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
-        exchange.setProperty(EVENT, TrackingEventJson.of(link, now, ua, ip, eventId));
+        event.setBody(TrackingEventJson.of(link, now, ua, ip, eventId));
+        event.setHeader(EVENT_TYPE, link.action().eventType());
         if (logEvents) {
             EVENTS.info("{}{} {} {} {} {}}", '{', link.action().eventType(), link.targetUrl(), now, ua, ip);
         }
     }
 
-    private void refuse(Message msg, int status, String reason, String text) {
-        stats.refuse(reason);
-        Map<String, Object> headers = msg.getHeaders();
-        headers.put(Exchange.HTTP_RESPONSE_CODE, status);
-        headers.put(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
-        msg.setBody(Unpooled.copiedBuffer(text + "\n", StandardCharsets.UTF_8));
+    private void refuse(Exchange exchange, TrackingRefusal refusal) {
+        stats.refuse(refusal.reason());
+        exchange.setProperty(REFUSAL, refusal);
         if (LOG.isDebugEnabled()) {
-            LOG.debug("Refused with {} ({}): {}", status, reason, text);
+            LOG.debug("Refused with {} ({}): {}", refusal.status(), refusal.reason(), refusal.text());
         }
     }
 

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class ClientAddressTest {
 
-    private final ClientAddress loopbackTrusted = new ClientAddress(ClientAddress.DEFAULT_TRUSTED);
+    private final ClientAddress loopbackTrusted = new ClientAddress("127.0.0.0/8,::1/128"); // tracker.trusted_proxies' default
     private final InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 40000);
     private final InetSocketAddress outsider = new InetSocketAddress("192.0.2.50", 40000);
 

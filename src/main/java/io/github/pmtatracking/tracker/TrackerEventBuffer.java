@@ -1,0 +1,67 @@
+package io.github.pmtatracking.tracker;
+
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.UnitOfWorkHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The events on their way to Redis: the queue of the {@code seda:tracker-events} endpoint
+ * ({@code queue=#trackerEventBuffer}), bounded at {@code tracker.buffer_size}. Its depth is the
+ * endpoint's CurrentQueueSize in JMX and the tracker's Buffered counter.
+ *
+ * <p>Seda has the rest (a full queue turns an event away with {@code discardWhenFull}); this bean adds
+ * what seda has no word for: an event turned away is counted (Dropped, {@code pmta_tracker_events_dropped_total})
+ * and logged, and its exchange is completed so that what it holds (the request's buffer, handed
+ * over with the copy) is released. Being a bean rather than the endpoint's own queue, it also
+ * outlives a reload of tracker.yaml: what waits in it is consumed by the reloaded route.
+ *
+ * <p>A linked queue, as seda's own: the I/O threads offer and the one consumer takes under two
+ * separate locks.
+ */
+public final class TrackerEventBuffer extends LinkedBlockingQueue<Exchange> {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(TrackerEventBuffer.class);
+
+    private final transient TrackerStats stats;
+    private final int capacity;
+    private volatile long droppedLogged;
+
+    public TrackerEventBuffer(int capacity, TrackerStats stats) {
+        super(capacity);
+        this.capacity = capacity;
+        this.stats = stats;
+        stats.bufferSize(this::size);
+    }
+
+    @Override
+    public boolean offer(Exchange event) {
+        if (super.offer(event)) {
+            return true;
+        }
+        dropped(event);
+        return false;
+    }
+
+    @Override
+    public boolean offer(Exchange event, long timeout, TimeUnit unit) throws InterruptedException {
+        if (super.offer(event, timeout, unit)) {
+            return true;
+        }
+        dropped(event);
+        return false;
+    }
+
+    private void dropped(Exchange event) {
+        stats.dropped();
+        UnitOfWorkHelper.doneSynchronizations(event, event.getExchangeExtension().handoverCompletions());
+        long dropped = stats.getDropped();
+        if (dropped == 1 || dropped - droppedLogged >= 1000) { // racy on purpose: an approximate rate limit
+            droppedLogged = dropped;
+            LOG.error("Event buffer full ({} events waiting for Redis): {} events dropped so far", capacity, dropped);
+        }
+    }
+}
