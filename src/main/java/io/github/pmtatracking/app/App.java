@@ -60,7 +60,7 @@ public enum App {
     public org.apache.camel.CamelConfiguration configuration(String ownTracker) {
         return switch (this) {
             case TRACKER -> null;
-            case FEEDER -> null;
+            case FEEDER -> new io.github.pmtatracking.feeder.FeederConfiguration();
             case WRAPPER -> null;
             case ACCT_ETL -> null;
             case LINKTOOL -> null;

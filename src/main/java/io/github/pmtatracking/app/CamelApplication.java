@@ -102,7 +102,7 @@ final class CamelApplication {
                 }
                 Dataflow flow = switch (app) {
                     case TRACKER -> new TrackerWiring(settings, redis);
-                    case FEEDER -> new FeederWiring(settings, home, redis);
+                    case FEEDER -> throw new IllegalStateException("the feeder has its configuration class");
                     case WRAPPER -> new WrapperWiring(settings, home, ownTrackerUrl());
                     case ACCT_ETL -> new AcctEtlWiring(settings, redis);
                     case LINKTOOL -> throw new IllegalStateException("linktool does not run in Camel");

@@ -127,6 +127,12 @@ public final class SparkPostEvents {
     /** The NDJSON line (with its newline) for an event and its accounting record (may be null). */
     public static byte[] ndjson(QueuedEvent e, Accounting acct) {
         StringBuilder sb = new StringBuilder(512);
+        ndjson(e, acct, sb);
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Appends the NDJSON line (with its newline) to sb. */
+    static void ndjson(QueuedEvent e, Accounting acct, StringBuilder sb) {
         sb.append("{\"msys\":{\"track_event\":{\"type\":\"").append(e.action().eventType()).append('"');
         field(sb, "delv_method", "esmtp");
         field(sb, "event_id", eventId(e));
@@ -148,7 +154,6 @@ public final class SparkPostEvents {
             field(sb, "ip_pool", acct.ipPool());
         }
         sb.append("}}}\n");
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Writes {@code ,"name":"value"}; empty values are left out. */
