@@ -75,7 +75,7 @@ public final class AccountingRecords {
                 LOG.warn("Event moved to the dead-letter list: {}", reason);
                 fresh.get(i).refuse(reason);
             } else {
-                fresh.get(i).enrich(e, (SparkPostEvents.Accounting) record);
+                fresh.get(i).enrich(IngestEvent.of(e, (SparkPostEvents.Accounting) record), e.timestamp());
             }
         }
         return entries;

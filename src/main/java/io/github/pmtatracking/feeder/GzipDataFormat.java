@@ -38,14 +38,14 @@ public final class GzipDataFormat extends ServiceSupport implements DataFormat, 
 
     @Override
     public void marshal(Exchange exchange, Object graph, OutputStream stream) throws Exception {
-        byte[] data = exchange.getContext().getTypeConverter().mandatoryConvertTo(byte[].class, exchange, graph);
         int level = compressionLevel;
-        try (GZIPOutputStream gz = new GZIPOutputStream(stream, 64 * 1024) {
-            {
-                def.setLevel(level);
-            }
-        }) {
-            gz.write(data);
+        try (InputStream in = exchange.getContext().getTypeConverter().mandatoryConvertTo(InputStream.class, exchange, graph);
+             GZIPOutputStream gz = new GZIPOutputStream(stream, 64 * 1024) {
+                 {
+                     def.setLevel(level);
+                 }
+             }) {
+            in.transferTo(gz);
         }
     }
 

@@ -43,9 +43,10 @@ public final class IngestAnswers {
     /**
      * What the answer means for the batch (an {@link IngestAnswer} name), logged. {@code status}:
      * the HTTP status, null for a destination that answers none; {@code resultsId}: the Ingest
-     * API's receipt, null for a destination that gives none.
+     * API's receipt, null for a destination that gives none; {@code gzipped}: the batch as sent.
      */
-    public String of(IngestBatch batch, Integer status, String resultsId, String body, String location, long gzipBytes) {
+    public String of(IngestBatch batch, Integer status, String resultsId, String body, String location, byte[] gzipped) {
+        int gzipBytes = gzipped == null ? 0 : gzipped.length;
         String upload = "Uploaded " + batch.getRawBytes() + " bytes raw, " + gzipBytes + " bytes gzipped. ";
         if (status == null) {
             LOG.info("Wrote {} events, {} bytes raw, {} bytes gzipped", batch.getEvents(), batch.getRawBytes(), gzipBytes);

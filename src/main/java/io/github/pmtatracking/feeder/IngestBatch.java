@@ -1,5 +1,8 @@
 package io.github.pmtatracking.feeder;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+
 /**
  * One batch on its way (the feeder route's exchange property {@code ingestBatch}): the first
  * {@link #getEntries()} entries of the in-flight list, of which {@link #getEvents()} are events,
@@ -11,13 +14,16 @@ public final class IngestBatch {
     private final int entries;
     private final int events;
     private final byte[] ndjson;
+    private final int length;
     private volatile boolean settled;
 
-    IngestBatch(int generation, int entries, int events, byte[] ndjson) {
+    /** {@code length}: the batch's lines are the first bytes of {@code ndjson} (the entries in hand). */
+    IngestBatch(int generation, int entries, int events, byte[] ndjson, int length) {
         this.generation = generation;
         this.entries = entries;
         this.events = events;
         this.ndjson = ndjson;
+        this.length = length;
     }
 
     /** The picture of the in-flight list it was cut from ({@link InFlight#generation()}). */
@@ -35,14 +41,14 @@ public final class IngestBatch {
         return events;
     }
 
-    /** Its NDJSON, one line per event. */
-    public byte[] getNdjson() {
-        return ndjson;
+    /** Its NDJSON, one line per event (a stream over the lines in hand: no copy of them). */
+    public InputStream getNdjson() {
+        return new ByteArrayInputStream(ndjson, 0, length);
     }
 
     /** NDJSON bytes. */
     public int getRawBytes() {
-        return ndjson.length;
+        return length;
     }
 
     boolean settled() {
@@ -55,6 +61,6 @@ public final class IngestBatch {
 
     @Override
     public String toString() {
-        return "IngestBatch[" + events + " events, " + entries + " entries, " + ndjson.length + " bytes]";
+        return "IngestBatch[" + events + " events, " + entries + " entries, " + length + " bytes]";
     }
 }

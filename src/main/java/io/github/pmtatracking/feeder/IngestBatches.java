@@ -1,7 +1,6 @@
 package io.github.pmtatracking.feeder;
 
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 
@@ -47,34 +46,42 @@ public final class IngestBatches {
         }
         last = null;
         List<QueueEntry> entries = inFlight.held();
-        int limit = parts.isEmpty() ? Integer.MAX_VALUE : parts.peek();
+        int total = 0;
+        long eventChars = 0;
+        for (QueueEntry e : entries) {
+            if (e.isEvent()) {
+                total++;
+                eventChars += e.raw().length();
+            }
+        }
+        int[] cut = cut(ndjson, total, parts.isEmpty() ? total : Math.min(total, parts.peek()));
+        int lines = cut[0];
+        int end = cut[1];
+        // the entries its lines cover, with those that are not events up to the next event
         int k = 0;
-        int lines = 0;
-        int end = 0;
+        int seen = 0;
         long oldest = Long.MAX_VALUE;
         for (QueueEntry e : entries) {
             if (e.isEvent()) {
-                int next = lineEnd(ndjson, end);
-                if (lines == limit || (next > maxBytes && lines > 0)) {
-                    break; // adding it would pass the limit: the batch is full
+                if (seen == lines) {
+                    break; // it would pass the limit: the batch is full
                 }
-                end = next;
-                lines++;
-                oldest = Math.min(oldest, e.event().timestamp());
+                seen++;
+                oldest = Math.min(oldest, e.timestamp());
             }
             k++;
         }
         if (lines == 0) {
-            return new IngestBatch(inFlight.generation(), k, 0, new byte[0]);
+            return new IngestBatch(inFlight.generation(), k, 0, ndjson, 0);
         }
-        inFlight.measured(eventChars(entries), ndjson.length); // sizes the next claim
+        inFlight.measured(eventChars, ndjson.length); // sizes the next claim
         // a part of a batch refused as too large goes at once: its events were old enough already
         boolean full = k < entries.size() || !parts.isEmpty() || inFlight.full();
         boolean old = System.currentTimeMillis() / 1000 - oldest >= maxAgeSeconds;
         if (!full && !old) {
             return null;
         }
-        last = new IngestBatch(inFlight.generation(), k, lines, end == ndjson.length ? ndjson : Arrays.copyOf(ndjson, end));
+        last = new IngestBatch(inFlight.generation(), k, lines, ndjson, end);
         return last;
     }
 
@@ -95,22 +102,59 @@ public final class IngestBatches {
         return new int[] {first, events - first};
     }
 
-    private static long eventChars(List<QueueEntry> entries) {
-        long chars = 0;
-        for (QueueEntry e : entries) {
-            if (e.isEvent()) {
-                chars += e.raw().length();
+    /**
+     * How many of the {@code total} lines go, and where they end: whole lines up to
+     * batch_max_bytes (a first line longer than that alone), at most {@code limit}. Only the lines
+     * left over are counted, not the batch's: the cut is near the end of what the claim took.
+     */
+    private int[] cut(byte[] ndjson, int total, int limit) {
+        if (total == 0) {
+            return new int[] {0, 0};
+        }
+        if (limit < total) { // a part after a 413, rare: counted from the start
+            int end = 0;
+            int lines = 0;
+            while (lines < limit) {
+                int next = indexOf(ndjson, end) + 1;
+                if (next > maxBytes && lines > 0) {
+                    break;
+                }
+                end = next;
+                lines++;
+            }
+            return new int[] {lines, end};
+        }
+        if (ndjson.length <= maxBytes) {
+            return new int[] {total, ndjson.length};
+        }
+        int end = lastIndexOf(ndjson, (int) maxBytes - 1) + 1;
+        if (end == 0) {
+            end = indexOf(ndjson, 0) + 1;
+        }
+        int after = 0;
+        for (int i = end; i < ndjson.length; i++) {
+            if (ndjson[i] == '\n') {
+                after++;
             }
         }
-        return chars;
+        return new int[] {total - after, end};
     }
 
-    private static int lineEnd(byte[] ndjson, int from) {
+    private static int indexOf(byte[] ndjson, int from) {
         for (int i = from; i < ndjson.length; i++) {
             if (ndjson[i] == '\n') {
-                return i + 1;
+                return i;
             }
         }
         throw new IllegalStateException("NDJSON has fewer lines than the batch has events");
+    }
+
+    private static int lastIndexOf(byte[] ndjson, int from) {
+        for (int i = Math.min(from, ndjson.length - 1); i >= 0; i--) {
+            if (ndjson[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -1,19 +1,16 @@
 package io.github.pmtatracking.feeder;
 
-import io.github.pmtatracking.feeder.SparkPostEvents.Accounting;
-import io.github.pmtatracking.feeder.SparkPostEvents.QueuedEvent;
-
 /**
  * One entry of this feeder's in-flight list, as the feeder holds it: the queue entry as the
- * tracker wrote it and, once {@link AccountingRecords} enriched it, either its event with the
- * accounting record, or the reason it goes to the dead-letter list. Enriched once: an entry
- * whose batch is sent again keeps what it was sent with.
+ * tracker wrote it and, once {@link AccountingRecords} enriched it, either the Ingest event it
+ * makes with its accounting record, or the reason it goes to the dead-letter list. Enriched
+ * once: an entry whose batch is sent again keeps what it was sent with.
  */
 public final class QueueEntry {
 
     private final String raw;
-    private QueuedEvent event;
-    private Accounting accounting;
+    private IngestEvent event;
+    private long timestamp;
     private String badReason;
 
     QueueEntry(String raw) {
@@ -28,9 +25,9 @@ public final class QueueEntry {
         return event != null || badReason != null;
     }
 
-    void enrich(QueuedEvent event, Accounting accounting) {
+    void enrich(IngestEvent event, long timestamp) {
         this.event = event;
-        this.accounting = accounting;
+        this.timestamp = timestamp;
     }
 
     void refuse(String reason) {
@@ -42,13 +39,14 @@ public final class QueueEntry {
         return event != null;
     }
 
-    public QueuedEvent event() {
+    /** The Ingest event it became; null unless {@link #isEvent()}. */
+    public IngestEvent event() {
         return event;
     }
 
-    /** Its accounting record; null when acct_etl stored none. */
-    public Accounting accounting() {
-        return accounting;
+    /** When the event happened (unix seconds): a batch goes once its oldest event is old enough. */
+    long timestamp() {
+        return timestamp;
     }
 
     public String badReason() {

@@ -1,6 +1,7 @@
 package io.github.pmtatracking.feeder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -90,6 +91,7 @@ class FeederRouteTest extends CamelMainTestSupport {
         assertEquals("/api/v1/ingest/events", r.path());
         assertEquals("test-key", r.header("Authorization"));
         assertEquals("gzip", r.header("Content-Encoding"));
+        assertNotNull(r.header("Content-Length"), "sent with its length, not chunked: " + r.headers());
         assertEquals(ids, FeederRig.ids(r.events()));
         JsonNode first = r.events().get(0).at("/msys/track_event");
         assertEquals("bob@example.com", first.get("rcpt_to").asText(), "enriched from msgID_route-0");
