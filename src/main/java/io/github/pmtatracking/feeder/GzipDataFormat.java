@@ -11,9 +11,10 @@ import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * {@code marshal: {custom: {ref: gzip}}}: gzip at a chosen level ({@code feeder.gzip_level}, 1 by
- * default). Camel's own {@code gzipDeflater} data format always compresses at the JDK's default
- * level 6, which on the feeder's NDJSON takes about three times the CPU of level 1 for a few per
- * cent smaller batches; the Ingest API and a webhook take either.
+ * default). Camel's own {@code gzipDeflater} data format has no level option and compresses at the
+ * JDK's default, 6: on the 441.9 MB of NDJSON of 1,000,000 benchmark events, level 6 took two to
+ * three times the CPU of level 1 for batches a third smaller (18.6 MB against 27.1 MB). The
+ * Ingest API and a webhook take either.
  */
 public final class GzipDataFormat extends ServiceSupport implements DataFormat, DataFormatName {
 
