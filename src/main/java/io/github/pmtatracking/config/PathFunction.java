@@ -1,14 +1,14 @@
-package io.github.pmtatracking.feeder;
+package io.github.pmtatracking.config;
 
-import io.github.pmtatracking.config.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.spi.PropertiesFunction;
 
 /**
- * {@code {{path:feeder.outbox_dir}}} in a route URI: a path setting as {@link Settings#path} reads
- * it, absolute as given and otherwise under the home folder ({@code pmta.home}, where config/,
- * routes/ and data/ are), not under whatever folder the process was started from.
+ * {@code {{path:wrapper.outbox_dir}}} in a route URI: a path setting as {@link Settings#path} reads it,
+ * absolute as given, relative to the home folder otherwise ({@code -Dpmta.home}, set by bin/), so a
+ * relative default such as {@code data/outbox} lands in the same place whatever the working directory.
+ * An empty setting stays empty.
  */
 public final class PathFunction implements PropertiesFunction, CamelContextAware {
 
@@ -21,7 +21,8 @@ public final class PathFunction implements PropertiesFunction, CamelContextAware
 
     @Override
     public String apply(String key) {
-        return Settings.of(camel).path(key).toString();
+        Settings settings = Settings.of(camel);
+        return settings.text(key).isEmpty() ? "" : settings.path(key).toString();
     }
 
     @Override
