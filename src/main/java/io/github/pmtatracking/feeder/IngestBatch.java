@@ -2,6 +2,7 @@ package io.github.pmtatracking.feeder;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One batch on its way (the feeder route's exchange property {@code ingestBatch}): the first
@@ -15,7 +16,7 @@ public final class IngestBatch {
     private final int events;
     private final byte[] ndjson;
     private final int length;
-    private volatile boolean settled;
+    private final AtomicBoolean settled = new AtomicBoolean();
 
     /** {@code length}: the batch's lines are the first bytes of {@code ndjson} (the entries in hand). */
     IngestBatch(int generation, int entries, int events, byte[] ndjson, int length) {
@@ -51,12 +52,13 @@ public final class IngestBatch {
         return length;
     }
 
-    boolean settled() {
+    /** Set once its entries left the in-flight list (kept apart from the bytes, which need not outlive the batch). */
+    AtomicBoolean settled() {
         return settled;
     }
 
     void markSettled() {
-        settled = true;
+        settled.set(true);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.github.pmtatracking.feeder;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The feeder route's batch step: from the NDJSON of the entries in flight, the next batch to
@@ -24,7 +25,7 @@ public final class IngestBatches {
     /** After a 413: the sizes (events) of the parts still to send, the next first; empty otherwise. */
     private final Deque<Integer> parts = new ArrayDeque<>();
     private int partsGeneration;
-    private IngestBatch last;
+    private AtomicBoolean lastSettled; // whether the last batch taken was settled
 
     IngestBatches(InFlight inFlight, long maxBytes, long maxAgeSeconds) {
         this.inFlight = inFlight;
@@ -41,10 +42,10 @@ public final class IngestBatches {
         if (partsGeneration != inFlight.generation()) {
             parts.clear(); // the list was read afresh: its batches start over
             partsGeneration = inFlight.generation();
-        } else if (last != null && last.settled() && !parts.isEmpty()) {
+        } else if (lastSettled != null && lastSettled.get() && !parts.isEmpty()) {
             parts.pop(); // that part is done; its sibling, if any, is next
         }
-        last = null;
+        lastSettled = null;
         List<QueueEntry> entries = inFlight.held();
         int total = 0;
         long eventChars = 0;
@@ -81,8 +82,9 @@ public final class IngestBatches {
         if (!full && !old) {
             return null;
         }
-        last = new IngestBatch(inFlight.generation(), k, lines, ndjson, end);
-        return last;
+        IngestBatch batch = new IngestBatch(inFlight.generation(), k, lines, ndjson, end);
+        lastSettled = batch.settled();
+        return batch;
     }
 
     /** 413: the batch goes again in two halves, at once (a batch of one event is dead-lettered instead). */
@@ -93,7 +95,7 @@ public final class IngestBatches {
         int[] halves = halves(batch.getEvents());
         parts.push(halves[1]);
         parts.push(halves[0]);
-        last = null;
+        lastSettled = null;
     }
 
     /** The sizes of the halves a 413 makes of a batch of this many events. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SequenceWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -38,22 +39,33 @@ public final class NdjsonDataFormat extends ServiceSupport implements DataFormat
         return "ndjson";
     }
 
+    /** Bytes per line last written: sizes the next buffer, so that it is allocated once (5 MB batches). */
+    private volatile int lineBytes = 512;
+
     @Override
     public void marshal(Exchange exchange, Object graph, OutputStream stream) throws Exception {
         @SuppressWarnings("unchecked")
         List<QueueEntry> entries = (List<QueueEntry>) graph;
-        boolean any = false;
-        try (SequenceWriter lines = LINES.writeValues(stream)) {
+        int events = 0;
+        for (QueueEntry e : entries) {
+            events += e.isEvent() ? 1 : 0;
+        }
+        if (events == 0) {
+            return;
+        }
+        // written whole into a buffer of about the right size, then handed on in one write: Camel's
+        // output buffer, grown by doubling from a few bytes, made three times the NDJSON in garbage
+        ByteArrayOutputStream lines = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, events * (lineBytes * 9L / 8) + 64));
+        try (SequenceWriter writer = LINES.writeValues(lines)) {
             for (QueueEntry e : entries) {
                 if (e.isEvent()) {
-                    lines.write(e.event());
-                    any = true;
+                    writer.write(e.event());
                 }
             }
         }
-        if (any) {
-            stream.write('\n'); // the separator goes between lines: the last one's newline
-        }
+        lines.write('\n'); // the separator goes between lines: the last one's newline
+        lineBytes = Math.max(64, lines.size() / events);
+        lines.writeTo(stream);
     }
 
     @Override
