@@ -88,7 +88,16 @@ final class CamelApplication {
                 // one connection factory for the process, closed after every dataflow that uses it
                 redis = new RedisConnections(address, Duration.ofSeconds(10));
                 resources.add(redis);
-                main.bind(RedisConnections.BEAN, redis.factory());
+                RedisConnections connections = redis;
+                main.addMainListener(new MainListenerSupport() {
+                    @Override
+                    public void afterConfigure(BaseMainSupport m) {
+                        // bound now, built when a step first looks it up
+                        m.getCamelContext().getRegistry().bind(RedisConnections.BEAN,
+                                org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory.class,
+                                connections::factory);
+                    }
+                });
                 main.bind("redisConnections", redis);
                 RedisHealthCheck redisHealth = new RedisHealthCheck(redis);
                 resources.add(redisHealth);

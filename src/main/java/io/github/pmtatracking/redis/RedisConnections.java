@@ -29,10 +29,23 @@ public final class RedisConnections implements AutoCloseable {
     public static final String BEAN = "redisConnectionFactory";
 
     private final RedisAddress address;
-    private final LettuceConnectionFactory factory;
+    private final Duration commandTimeout;
+    private LettuceConnectionFactory factory;
 
     public RedisConnections(RedisAddress address, Duration commandTimeout) {
         this.address = address;
+        this.commandTimeout = commandTimeout;
+    }
+
+    /**
+     * Built on first use: loading Spring Data Redis and starting Lettuce's event loops takes a
+     * second or more of a cold JVM, which a process whose steps do not use them yet (or not
+     * before their first record) should not wait for at start.
+     */
+    private synchronized LettuceConnectionFactory build() {
+        if (factory != null) {
+            return factory;
+        }
         RedisURI uri = address.uri();
         RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(uri.getHost(), uri.getPort());
         server.setDatabase(uri.getDatabase());
@@ -55,15 +68,16 @@ public final class RedisConnections implements AutoCloseable {
         if (uri.isSsl()) {
             client.useSsl();
         }
-        this.factory = new LettuceConnectionFactory(server, client.build());
+        factory = new LettuceConnectionFactory(server, client.build());
         factory.setEagerInitialization(false); // start while Redis is down
         factory.afterPropertiesSet();
         factory.start();
+        return factory;
     }
 
     /** The factory, started; closed by {@link #close()} after every dataflow stopped. */
     public LettuceConnectionFactory factory() {
-        return factory;
+        return build();
     }
 
     /**
@@ -73,7 +87,7 @@ public final class RedisConnections implements AutoCloseable {
      * RedisException while Redis is away; the caller closes it.
      */
     public StatefulRedisConnection<String, String> dedicated() {
-        return ((RedisClient) factory.getRequiredNativeClient()).connect();
+        return ((RedisClient) build().getRequiredNativeClient()).connect();
     }
 
     public RedisAddress address() {
@@ -85,7 +99,9 @@ public final class RedisConnections implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        factory.destroy();
+    public synchronized void close() {
+        if (factory != null) {
+            factory.destroy();
+        }
     }
 }
