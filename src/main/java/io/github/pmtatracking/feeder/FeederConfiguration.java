@@ -37,8 +37,10 @@ public final class FeederConfiguration implements CamelConfiguration {
         if (id.isEmpty()) {
             id = hostname();
         }
-        RedisConnectionFactory redis = camel.getRegistry().lookupByNameAndType(RedisConnections.BEAN, RedisConnectionFactory.class);
-        ReliableQueue queue = new ReliableQueue(redis, s.text("redis.queue_key"), id, s.text("redis.dead_letter_key"));
+        // the process's one factory, bound by the application and built when first looked up
+        ReliableQueue queue = new ReliableQueue(
+                () -> camel.getRegistry().lookupByNameAndType(RedisConnections.BEAN, RedisConnectionFactory.class),
+                s.text("redis.queue_key"), id, s.text("redis.dead_letter_key"));
         long connectSeconds = s.positive("feeder.http_connect_timeout_seconds");
         long responseSeconds = s.positive("feeder.http_response_timeout_seconds");
         long leaseSeconds = s.positive("feeder.owner_ttl_seconds");

@@ -111,7 +111,8 @@ public final class ReliableQueue {
             return 0
             """, Long.class);
 
-    private final StringRedisTemplate redis;
+    private final Supplier<RedisConnectionFactory> connections;
+    private volatile StringRedisTemplate redis;
     private final String queue;
     private final String inflight;
     private final String deadLetters;
@@ -119,11 +120,29 @@ public final class ReliableQueue {
     private final AtomicBoolean away = new AtomicBoolean();
 
     public ReliableQueue(RedisConnectionFactory connections, String queue, String feederId, String deadLetters) {
-        this.redis = new StringRedisTemplate(connections);
+        this(() -> connections, queue, feederId, deadLetters);
+    }
+
+    /** Over the process's connection factory, looked up at the first command (it is built on first use). */
+    public ReliableQueue(Supplier<RedisConnectionFactory> connections, String queue, String feederId, String deadLetters) {
+        this.connections = connections;
         this.queue = queue;
         this.inflight = queue + ":inflight:" + feederId;
         this.deadLetters = deadLetters;
         this.lock = queue + ":feeder:" + feederId;
+    }
+
+    private StringRedisTemplate redis() {
+        StringRedisTemplate t = redis;
+        if (t == null) {
+            synchronized (this) {
+                if (redis == null) {
+                    redis = new StringRedisTemplate(connections.get());
+                }
+                t = redis;
+            }
+        }
+        return t;
     }
 
     public String inflightKey() {
@@ -132,13 +151,13 @@ public final class ReliableQueue {
 
     /** What a previous run of this feeder left in flight. */
     public List<String> inflight() {
-        return watched(() -> redis.opsForList().range(inflight, 0, -1));
+        return watched(() -> redis().opsForList().range(inflight, 0, -1));
     }
 
     /** Claims up to n queued events (oldest first) for the owner holding the token; they are now in flight. */
     @SuppressWarnings("unchecked")
     public List<String> claim(String token, int n) {
-        List<String> items = watched(() -> redis.execute(CLAIM, List.of(queue, inflight, lock), token, Integer.toString(n)));
+        List<String> items = watched(() -> redis().execute(CLAIM, List.of(queue, inflight, lock), token, Integer.toString(n)));
         return items == null ? List.of() : items;
     }
 
@@ -158,7 +177,7 @@ public final class ReliableQueue {
         for (int i = 0; i < deadLetterEntries.size(); i++) {
             args[i + 4] = deadLetterEntries.get(i);
         }
-        watched(() -> redis.execute(ACKNOWLEDGE, List.of(inflight, deadLetters, lock), args));
+        watched(() -> redis().execute(ACKNOWLEDGE, List.of(inflight, deadLetters, lock), args));
     }
 
     /** Accounting records for the message ids (null where absent). */
@@ -167,32 +186,32 @@ public final class ReliableQueue {
         for (String id : messageIds) {
             keys.add(prefix + id);
         }
-        return watched(() -> redis.opsForValue().multiGet(keys));
+        return watched(() -> redis().opsForValue().multiGet(keys));
     }
 
     /** LLEN of the queue, at scrape time (throws while Redis is away). */
     public long queued() {
-        Long n = redis.opsForList().size(queue);
+        Long n = redis().opsForList().size(queue);
         return n == null ? 0 : n;
     }
 
     /** Takes the owner lock of this feeder id with a new token; false while another live process holds it. */
     public boolean lock(String token, long ttlSeconds) {
-        return Boolean.TRUE.equals(watched(() -> redis.opsForValue().setIfAbsent(lock, token, Duration.ofSeconds(ttlSeconds))));
+        return Boolean.TRUE.equals(watched(() -> redis().opsForValue().setIfAbsent(lock, token, Duration.ofSeconds(ttlSeconds))));
     }
 
     public boolean renew(String token, long ttlSeconds) {
-        Long r = redis.execute(RENEW, List.of(lock), token, Long.toString(ttlSeconds));
+        Long r = redis().execute(RENEW, List.of(lock), token, Long.toString(ttlSeconds));
         return r != null && r == 1;
     }
 
     public long lockTtl() {
-        Long ttl = redis.getExpire(lock);
+        Long ttl = redis().getExpire(lock);
         return ttl == null ? -1 : ttl;
     }
 
     public void unlock(String token) {
-        redis.execute(UNLOCK, List.of(lock), token);
+        redis().execute(UNLOCK, List.of(lock), token);
     }
 
     /**
