@@ -60,7 +60,7 @@ public enum App {
     public org.apache.camel.CamelConfiguration configuration(String ownTracker) {
         return switch (this) {
             case TRACKER -> new io.github.pmtatracking.tracker.TrackerConfiguration();
-            case FEEDER -> null;
+            case FEEDER -> new io.github.pmtatracking.feeder.FeederConfiguration();
             case WRAPPER -> new io.github.pmtatracking.wrapper.WrapperConfiguration(ownTracker);
             case ACCT_ETL -> null;
             case LINKTOOL -> null;

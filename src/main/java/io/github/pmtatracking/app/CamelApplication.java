@@ -121,7 +121,7 @@ final class CamelApplication {
                 }
                 Dataflow flow = switch (app) {
                     case TRACKER -> throw new IllegalStateException("the tracker has its configuration class");
-                    case FEEDER -> new FeederWiring(wiring, home, redis);
+                    case FEEDER -> throw new IllegalStateException("the feeder has its configuration class");
                     case WRAPPER -> throw new IllegalStateException("the wrapper has its configuration class");
                     case ACCT_ETL -> new AcctEtlWiring(wiring, redis);
                     case LINKTOOL -> throw new IllegalStateException("linktool does not run in Camel");

@@ -13,8 +13,13 @@ public final class IngestApi {
     private final String apiKey;
 
     public IngestApi(String host, String apiKey) {
-        this.url = baseUrl(host) + "/api/v1/ingest/events";
+        this.url = eventsUrl(host);
         this.apiKey = apiKey == null ? "" : apiKey.trim();
+    }
+
+    /** The events endpoint of the Ingest API at this host. */
+    static String eventsUrl(String host) {
+        return baseUrl(host) + "/api/v1/ingest/events";
     }
 
     static String baseUrl(String host) {

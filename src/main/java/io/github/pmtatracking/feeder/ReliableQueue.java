@@ -1,14 +1,16 @@
 package io.github.pmtatracking.feeder;
 
-import io.lettuce.core.KeyValue;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
-import io.github.pmtatracking.redis.RedisConnector;
-import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * The reliable-queue pattern on Redis: events move atomically from {@code trk_queue} to this
@@ -21,8 +23,17 @@ import java.util.function.Supplier;
  * first checks, in the same atomic step, that the caller's token is still the lock's value, and
  * refuses with {@link NotOwner} otherwise. So a process that lost its lease (stalled, or its id
  * taken over by another process) can never touch the list, whatever it still holds in memory.
+ *
+ * <p>Through Spring Data Redis (the process's one {@code redisConnectionFactory}): every command
+ * here is one per batch or per claimed chunk, never one per event, so blocking calls on the
+ * feeder's own thread cost nothing worth pipelining, and the scripts run as EVALSHA through
+ * {@link RedisScript}. A Redis that is away comes out as Spring's
+ * {@code DataAccessResourceFailureException} or {@code QueryTimeoutException}, which the shared
+ * policy {@code retry-while-away} retries.
  */
 public final class ReliableQueue {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReliableQueue.class);
 
     /** The caller's token is not the owner lock's value any more: nothing was changed. */
     public static final class NotOwner extends RuntimeException {
@@ -58,14 +69,15 @@ public final class ReliableQueue {
             """;
 
     /** Moves up to ARGV[2] entries from the head of KEYS[1] to the tail of KEYS[2], atomically. */
-    private static final String CLAIM = PUSH_ALL + OWNER_ONLY + """
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> CLAIM = RedisScript.of(PUSH_ALL + OWNER_ONLY + """
             local items = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
             if #items > 0 then
               redis.call('LTRIM', KEYS[1], #items, -1)
               pushAll(KEYS[2], items, 1)
             end
             return items
-            """;
+            """, List.class);
 
     /**
      * Drops the first ARGV[2] in-flight entries, appending ARGV[5..] to the dead-letter list
@@ -73,7 +85,7 @@ public final class ReliableQueue {
      * them: if the list does not hold them there, the caller's picture of the list is wrong and
      * nothing is removed (a cheap check; the fence above is what keeps the picture right).
      */
-    private static final String ACKNOWLEDGE = PUSH_ALL + OWNER_ONLY + """
+    private static final RedisScript<Long> ACKNOWLEDGE = RedisScript.of(PUSH_ALL + OWNER_ONLY + """
             local n = tonumber(ARGV[2])
             if n > 0 and (redis.call('LINDEX', KEYS[1], 0) ~= ARGV[3] or redis.call('LINDEX', KEYS[1], n - 1) ~= ARGV[4]) then
               return redis.error_reply('OUTOFSTEP')
@@ -81,40 +93,56 @@ public final class ReliableQueue {
             pushAll(KEYS[2], ARGV, 5)
             redis.call('LTRIM', KEYS[1], n, -1)
             return 1
-            """;
+            """, Long.class);
 
     /** Releases the owner lock if this process holds it. */
-    private static final String UNLOCK = """
+    private static final RedisScript<Long> UNLOCK = RedisScript.of("""
             if redis.call('GET', KEYS[1]) == ARGV[1] then
               return redis.call('DEL', KEYS[1])
             end
             return 0
-            """;
+            """, Long.class);
 
     /** Renews the owner lock if this process holds it. */
-    private static final String RENEW = """
+    private static final RedisScript<Long> RENEW = RedisScript.of("""
             if redis.call('GET', KEYS[1]) == ARGV[1] then
               return redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
             end
             return 0
-            """;
+            """, Long.class);
 
-    private final RedisConnector connector;
+    private final Supplier<RedisConnectionFactory> connections;
+    private volatile StringRedisTemplate redis;
     private final String queue;
     private final String inflight;
     private final String deadLetters;
     private final String lock;
+    private final AtomicBoolean away = new AtomicBoolean();
 
-    public ReliableQueue(RedisConnector connector, String queue, String feederId, String deadLetters) {
-        this.connector = connector;
+    public ReliableQueue(RedisConnectionFactory connections, String queue, String feederId, String deadLetters) {
+        this(() -> connections, queue, feederId, deadLetters);
+    }
+
+    /** Over the process's connection factory, looked up at the first command (it is built on first use). */
+    public ReliableQueue(Supplier<RedisConnectionFactory> connections, String queue, String feederId, String deadLetters) {
+        this.connections = connections;
         this.queue = queue;
         this.inflight = queue + ":inflight:" + feederId;
         this.deadLetters = deadLetters;
         this.lock = queue + ":feeder:" + feederId;
     }
 
-    private RedisCommands<String, String> redis() {
-        return connector.sync();
+    private StringRedisTemplate redis() {
+        StringRedisTemplate t = redis;
+        if (t == null) {
+            synchronized (this) {
+                if (redis == null) {
+                    redis = new StringRedisTemplate(connections.get());
+                }
+                t = redis;
+            }
+        }
+        return t;
     }
 
     public String inflightKey() {
@@ -123,13 +151,13 @@ public final class ReliableQueue {
 
     /** What a previous run of this feeder left in flight. */
     public List<String> inflight() {
-        return redis().lrange(inflight, 0, -1);
+        return watched(() -> redis().opsForList().range(inflight, 0, -1));
     }
 
     /** Claims up to n queued events (oldest first) for the owner holding the token; they are now in flight. */
+    @SuppressWarnings("unchecked")
     public List<String> claim(String token, int n) {
-        List<String> items = fenced(() -> redis().eval(CLAIM, ScriptOutputType.MULTI, new String[] {queue, inflight, lock},
-                token, Integer.toString(n)));
+        List<String> items = watched(() -> redis().execute(CLAIM, List.of(queue, inflight, lock), token, Integer.toString(n)));
         return items == null ? List.of() : items;
     }
 
@@ -141,61 +169,90 @@ public final class ReliableQueue {
      * @throws OutOfStep the list does not start with these entries
      */
     public void acknowledge(String token, int n, String first, String last, List<String> deadLetterEntries) {
-        List<String> args = new ArrayList<>(deadLetterEntries.size() + 4);
-        args.add(token);
-        args.add(Integer.toString(n));
-        args.add(n > 0 ? first : "");
-        args.add(n > 0 ? last : "");
-        args.addAll(deadLetterEntries);
-        fenced(() -> redis().eval(ACKNOWLEDGE, ScriptOutputType.INTEGER, new String[] {inflight, deadLetters, lock},
-                args.toArray(new String[0])));
+        Object[] args = new Object[deadLetterEntries.size() + 4];
+        args[0] = token;
+        args[1] = Integer.toString(n);
+        args[2] = n > 0 ? first : "";
+        args[3] = n > 0 ? last : "";
+        for (int i = 0; i < deadLetterEntries.size(); i++) {
+            args[i + 4] = deadLetterEntries.get(i);
+        }
+        watched(() -> redis().execute(ACKNOWLEDGE, List.of(inflight, deadLetters, lock), args));
     }
 
-    /** Runs a fenced script, turning its refusals into exceptions of their own. */
-    private static <T> T fenced(Supplier<T> script) {
+    /** Accounting records for the message ids (null where absent). */
+    public List<String> accounting(String prefix, List<String> messageIds) {
+        List<String> keys = new ArrayList<>(messageIds.size());
+        for (String id : messageIds) {
+            keys.add(prefix + id);
+        }
+        return watched(() -> redis().opsForValue().multiGet(keys));
+    }
+
+    /** LLEN of the queue, at scrape time (throws while Redis is away). */
+    public long queued() {
+        Long n = redis().opsForList().size(queue);
+        return n == null ? 0 : n;
+    }
+
+    /** Takes the owner lock of this feeder id with a new token; false while another live process holds it. */
+    public boolean lock(String token, long ttlSeconds) {
+        return Boolean.TRUE.equals(watched(() -> redis().opsForValue().setIfAbsent(lock, token, Duration.ofSeconds(ttlSeconds))));
+    }
+
+    public boolean renew(String token, long ttlSeconds) {
+        Long r = redis().execute(RENEW, List.of(lock), token, Long.toString(ttlSeconds));
+        return r != null && r == 1;
+    }
+
+    public long lockTtl() {
+        Long ttl = redis().getExpire(lock);
+        return ttl == null ? -1 : ttl;
+    }
+
+    public void unlock(String token) {
+        redis().execute(UNLOCK, List.of(lock), token);
+    }
+
+    /**
+     * Runs a command of the feeder route: the fenced scripts' refusals become exceptions of their
+     * own, and a Redis that stops answering is logged once (the route's error policy retries),
+     * and once more when it answers again.
+     */
+    private <T> T watched(Supplier<T> command) {
+        T result;
         try {
-            return script.get();
-        } catch (RedisCommandExecutionException e) {
-            String m = String.valueOf(e.getMessage());
+            result = command.get();
+        } catch (DataAccessException e) {
+            String m = refusal(e);
             if (m.startsWith("NOTOWNER")) {
                 throw new NotOwner();
             }
             if (m.startsWith("OUTOFSTEP")) {
                 throw new OutOfStep();
             }
+            if (away.compareAndSet(false, true)) {
+                LOG.warn("Redis is unreachable ({}); events stay in Redis and the feeder retries", e.getMessage());
+            }
             throw e;
         }
-    }
-
-    /** Accounting records for the message ids (null where absent). */
-    public List<String> accounting(String prefix, List<String> messageIds) {
-        String[] keys = messageIds.stream().map(id -> prefix + id).toArray(String[]::new);
-        List<String> values = new ArrayList<>(keys.length);
-        for (KeyValue<String, String> kv : redis().mget(keys)) {
-            values.add(kv.hasValue() ? kv.getValue() : null);
+        if (away.compareAndSet(true, false)) {
+            LOG.info("Redis answers again");
         }
-        return values;
+        return result;
     }
 
-    public long queued() {
-        return redis().llen(queue);
-    }
-
-    /** Takes the owner lock of this feeder id with a new token; false while another live process holds it. */
-    public boolean lock(String token, long ttlSeconds) {
-        return "OK".equals(redis().set(lock, token, SetArgs.Builder.nx().ex(ttlSeconds)));
-    }
-
-    public boolean renew(String token, long ttlSeconds) {
-        Long r = redis().eval(RENEW, ScriptOutputType.INTEGER, new String[] {lock}, token, Long.toString(ttlSeconds));
-        return r != null && r == 1;
-    }
-
-    public long lockTtl() {
-        return redis().ttl(lock);
-    }
-
-    public void unlock(String token) {
-        redis().eval(UNLOCK, ScriptOutputType.INTEGER, new String[] {lock}, token);
+    /** The error reply a script returned (the innermost message), or "". */
+    private static String refusal(Throwable e) {
+        String m = "";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                m = t.getMessage();
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return m;
     }
 }

@@ -3,7 +3,6 @@ package io.github.pmtatracking.feeder;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.github.pmtatracking.link.TrackingAction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,21 +10,19 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
- * A tracker event (the original's queue format, {@code {"WD":{...},"ts","ua","ip","event_id"}})
- * plus its accounting record ({@code msgID_<id>}) as one SparkPost Ingest NDJSON line:
- * {@code {"msys":{"track_event":{...}}}}.
+ * The queue's entries read: a tracker event (the original's queue format,
+ * {@code {"WD":{...},"ts","ua","ip","event_id"}}) and its message's accounting record
+ * ({@code msgID_<id>}), which {@link IngestEvent} makes one Ingest event of.
  *
- * <p>Read with Jackson's streaming parser and written with its string escaping: at a million
- * events a batch run, the tree model and a generator per event cost more than the rest together.
+ * <p>Read with Jackson's streaming parser, field by field, rather than into a tree or a bound
+ * object: unknown fields and any JSON type are taken as the original took them, and every way an
+ * entry can be broken gets its own reason for the dead-letter list.
  */
 public final class SparkPostEvents {
 
     private static final JsonFactory FACTORY = new JsonFactory();
-    private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
-    private static final Pattern SUBACCOUNT = Pattern.compile("\\d{1,9}");
 
     private SparkPostEvents() {
     }
@@ -122,43 +119,6 @@ public final class SparkPostEvents {
             }
         }
         return m;
-    }
-
-    /** The NDJSON line (with its newline) for an event and its accounting record (may be null). */
-    public static byte[] ndjson(QueuedEvent e, Accounting acct) {
-        StringBuilder sb = new StringBuilder(512);
-        sb.append("{\"msys\":{\"track_event\":{\"type\":\"").append(e.action().eventType()).append('"');
-        field(sb, "delv_method", "esmtp");
-        field(sb, "event_id", eventId(e));
-        field(sb, "ip_address", e.ip());
-        field(sb, "message_id", e.messageId());
-        field(sb, "rcpt_to", acct == null || acct.rcpt().isEmpty() ? e.rcpt() : acct.rcpt());
-        field(sb, "timestamp", Long.toString(e.timestamp()));
-        field(sb, "target_link_url", e.targetUrl());
-        field(sb, "target_link_name", e.linkName());
-        field(sb, "user_agent", e.userAgent());
-        if (acct != null) {
-            if (SUBACCOUNT.matcher(acct.subaccountId()).matches()) {
-                sb.append(",\"subaccount_id\":").append(Integer.parseInt(acct.subaccountId()));
-            }
-            field(sb, "campaign_id", acct.jobId());
-            field(sb, "msg_from", acct.orig());
-            field(sb, "friendly_from", acct.orig());
-            field(sb, "sending_ip", acct.sendingIp());
-            field(sb, "ip_pool", acct.ipPool());
-        }
-        sb.append("}}}\n");
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Writes {@code ,"name":"value"}; empty values are left out. */
-    private static void field(StringBuilder sb, String name, String value) {
-        if (value.isEmpty()) {
-            return;
-        }
-        sb.append(",\"").append(name).append("\":\"");
-        ESCAPER.quoteAsString(value, sb);
-        sb.append('"');
     }
 
     /**

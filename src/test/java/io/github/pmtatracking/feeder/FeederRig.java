@@ -34,6 +34,11 @@ final class FeederRig implements AutoCloseable {
         this.api = api;
     }
 
+    /** Queueing and awaiting over a Redis and a stand-in of the caller's (the route tests). */
+    static FeederRig over(TestRedis redis, IngestStandIn api) {
+        return new FeederRig(redis, api);
+    }
+
     static FeederRig start() throws Exception {
         return new FeederRig(TestRedis.start(), IngestStandIn.start(0));
     }

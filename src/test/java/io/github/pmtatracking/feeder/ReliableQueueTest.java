@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pmtatracking.redis.RedisAddress;
-import io.github.pmtatracking.redis.RedisConnector;
+import io.github.pmtatracking.redis.RedisConnections;
 import io.github.pmtatracking.testing.TestRedis;
 import java.time.Duration;
 import java.util.List;
@@ -19,10 +19,10 @@ class ReliableQueueTest {
     @Test
     void claimsAndDeadLettersPastLuasUnpackLimit() {
         try (TestRedis redis = TestRedis.start();
-             RedisConnector connector = new RedisConnector(RedisAddress.parse(redis.url()), Duration.ofSeconds(10))) {
+             RedisConnections connector = new RedisConnections(RedisAddress.parse(redis.url()), Duration.ofSeconds(10))) {
             List<String> events = IntStream.range(0, 20_000).mapToObj(i -> "e" + i).toList();
             redis.commands().rpush("q", events.toArray(new String[0]));
-            ReliableQueue queue = new ReliableQueue(connector, "q", "f1", "q:dead");
+            ReliableQueue queue = new ReliableQueue(connector.factory(), "q", "f1", "q:dead");
             assertTrue(queue.lock("me", 15));
 
             assertEquals(events, queue.claim("me", 20_000));
@@ -39,9 +39,9 @@ class ReliableQueueTest {
     @Test
     void onlyTheOwnersTokenChangesTheInFlightList() {
         try (TestRedis redis = TestRedis.start();
-             RedisConnector connector = new RedisConnector(RedisAddress.parse(redis.url()), Duration.ofSeconds(10))) {
+             RedisConnections connector = new RedisConnections(RedisAddress.parse(redis.url()), Duration.ofSeconds(10))) {
             redis.commands().rpush("q", "a", "b", "c", "d");
-            ReliableQueue queue = new ReliableQueue(connector, "q", "f1", "q:dead");
+            ReliableQueue queue = new ReliableQueue(connector.factory(), "q", "f1", "q:dead");
             assertThrows(ReliableQueue.NotOwner.class, () -> queue.claim("nobody", 2), "no lock at all");
             assertTrue(queue.lock("old", 15));
             assertEquals(List.of("a", "b"), queue.claim("old", 2));
@@ -66,8 +66,8 @@ class ReliableQueueTest {
     @Test
     void onlyTheHolderReleasesTheLock() {
         try (TestRedis redis = TestRedis.start();
-             RedisConnector connector = new RedisConnector(RedisAddress.parse(redis.url()), Duration.ofSeconds(10))) {
-            ReliableQueue queue = new ReliableQueue(connector, "q", "f1", "q:dead");
+             RedisConnections connector = new RedisConnections(RedisAddress.parse(redis.url()), Duration.ofSeconds(10))) {
+            ReliableQueue queue = new ReliableQueue(connector.factory(), "q", "f1", "q:dead");
             assertTrue(queue.lock("me", 15));
             assertFalse(queue.lock("other", 15));
             queue.unlock("other");

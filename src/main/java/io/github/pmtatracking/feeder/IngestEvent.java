@@ -1,0 +1,42 @@
+package io.github.pmtatracking.feeder;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.github.pmtatracking.feeder.SparkPostEvents.Accounting;
+import io.github.pmtatracking.feeder.SparkPostEvents.QueuedEvent;
+import java.util.regex.Pattern;
+
+/**
+ * One SparkPost Ingest event, as its NDJSON line reads ({@code {"msys":{"track_event":{...}}}}):
+ * the tracker's event enriched with its message's accounting record. Empty fields are left out,
+ * {@code geo_ip} too; {@code subaccount_id} is a number.
+ */
+public record IngestEvent(Msys msys) {
+
+    private static final Pattern SUBACCOUNT = Pattern.compile("\\d{1,9}");
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Msys(TrackEvent trackEvent) {
+    }
+
+    /** In the order the original wrote the fields. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record TrackEvent(String type, String delvMethod, String eventId, String ipAddress, String messageId,
+                             String rcptTo, String timestamp, String targetLinkUrl, String targetLinkName, String userAgent,
+                             Integer subaccountId, String campaignId, String msgFrom, String friendlyFrom, String sendingIp,
+                             String ipPool) {
+    }
+
+    /** The event with its accounting record (null when acct_etl stored none): the recipient is the record's, else the link's. */
+    static IngestEvent of(QueuedEvent e, Accounting acct) {
+        boolean has = acct != null;
+        return new IngestEvent(new Msys(new TrackEvent(e.action().eventType(), "esmtp", SparkPostEvents.eventId(e), e.ip(),
+                e.messageId(), has && !acct.rcpt().isEmpty() ? acct.rcpt() : e.rcpt(), Long.toString(e.timestamp()),
+                e.targetUrl(), e.linkName(), e.userAgent(),
+                has && SUBACCOUNT.matcher(acct.subaccountId()).matches() ? Integer.valueOf(acct.subaccountId()) : null,
+                has ? acct.jobId() : null, has ? acct.orig() : null, has ? acct.orig() : null, has ? acct.sendingIp() : null,
+                has ? acct.ipPool() : null)));
+    }
+}

@@ -1,0 +1,75 @@
+package io.github.pmtatracking.feeder;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Test;
+
+/** The feeder's two data formats: NDJSON lines as the original wrote them, and gzip at a level. */
+class FeederDataFormatsTest {
+
+    private static QueueEntry entry(String raw, String accounting) throws Exception {
+        QueueEntry e = new QueueEntry(raw);
+        SparkPostEvents.QueuedEvent q = SparkPostEvents.parse(raw);
+        e.enrich(IngestEvent.of(q, SparkPostEvents.accounting(accounting)), q.timestamp());
+        return e;
+    }
+
+    @Test
+    void eachEventIsOneLineWithTheOriginalsFieldsInTheirOrderAndEntriesThatAreNotEventsWriteNothing() throws Exception {
+        QueueEntry click = entry("{\"WD\":{\"act\":\"c\",\"t_url\":\"https://example.com/a?b=\\\"c\\\"\",\"msg_id\":\"m1\",\"rcpt\":\"link@example.com\","
+                + "\"t_name\":\"Buy\"},\"ts\":\"1700000000\",\"ua\":\"UA \\u00e9\",\"ip\":\"198.51.100.7\",\"event_id\":\"42\"}",
+                "{\"rcpt\":\"bob@example.com\",\"header_x-sp-subaccount-id\":\"7\",\"jobId\":\"spring\",\"orig\":\"news@example.com\","
+                        + "\"dlvSourceIp\":\"10.0.0.1\",\"vmtaPool\":\"pool-a\"}");
+        QueueEntry open = entry("{\"WD\":{\"act\":\"o\",\"msg_id\":\"m2\",\"rcpt\":\"r@example.com\"},\"ts\":\"1700000001\",\"event_id\":\"43\"}", null);
+        QueueEntry bad = new QueueEntry("not json");
+        bad.refuse("queue entry is not JSON");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new NdjsonDataFormat().marshal(null, List.of(click, bad, open), out);
+        assertEquals("{\"msys\":{\"track_event\":{\"type\":\"click\",\"delv_method\":\"esmtp\",\"event_id\":\"42\","
+                + "\"ip_address\":\"198.51.100.7\",\"message_id\":\"m1\",\"rcpt_to\":\"bob@example.com\",\"timestamp\":\"1700000000\","
+                + "\"target_link_url\":\"https://example.com/a?b=\\\"c\\\"\",\"target_link_name\":\"Buy\",\"user_agent\":\"UA \u00e9\","
+                + "\"subaccount_id\":7,\"campaign_id\":\"spring\",\"msg_from\":\"news@example.com\",\"friendly_from\":\"news@example.com\","
+                + "\"sending_ip\":\"10.0.0.1\",\"ip_pool\":\"pool-a\"}}}\n"
+                + "{\"msys\":{\"track_event\":{\"type\":\"open\",\"delv_method\":\"esmtp\",\"event_id\":\"43\",\"message_id\":\"m2\","
+                + "\"rcpt_to\":\"r@example.com\",\"timestamp\":\"1700000001\"}}}\n", out.toString(StandardCharsets.UTF_8));
+
+        @SuppressWarnings("unchecked")
+        List<IngestEvent> back = (List<IngestEvent>) new NdjsonDataFormat().unmarshal(null, new ByteArrayInputStream(out.toByteArray()));
+        assertEquals(2, back.size(), "one event a line");
+        assertEquals(click.event(), back.get(0));
+        assertEquals("43", back.get(1).msys().trackEvent().eventId());
+        assertEquals(null, back.get(1).msys().trackEvent().userAgent(), "an empty field is left out of its line");
+    }
+
+    @Test
+    void nothingToWriteIsAnEmptyBody() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new NdjsonDataFormat().marshal(null, List.of(), out);
+        assertEquals(0, out.size());
+    }
+
+    @Test
+    void gzipAtTheLevelSetIsReadBackByAnyGunzip() throws Exception {
+        byte[] ndjson = "{\"a\":1}\n".repeat(1000).getBytes(StandardCharsets.UTF_8);
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            for (int level : new int[] {1, 9}) {
+                GzipDataFormat gzip = new GzipDataFormat();
+                gzip.setCompressionLevel(level);
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                gzip.marshal(new DefaultExchange(camel), new ByteArrayInputStream(ndjson), out);
+                assertArrayEquals(ndjson, new GZIPInputStream(new ByteArrayInputStream(out.toByteArray())).readAllBytes());
+                assertArrayEquals(ndjson, (byte[]) gzip.unmarshal(new DefaultExchange(camel), new ByteArrayInputStream(out.toByteArray())));
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> new GzipDataFormat().setCompressionLevel(0));
+    }
+}
