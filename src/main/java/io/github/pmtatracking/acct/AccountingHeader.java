@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +27,16 @@ public final class AccountingHeader {
     private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
 
     private final List<String> columns;
+    private final Map<String, Integer> indexes = new HashMap<>(); // column name -> field index
     private final int messageIdIndex;
     private final int[] storedIndexes; // the columns copied into each msgID_ record
     private final String[] quotedNames; // their names, JSON-escaped once
 
     private AccountingHeader(List<String> columns, Predicate<String> stored) {
         this.columns = List.copyOf(columns);
+        for (int i = columns.size() - 1; i >= 0; i--) {
+            indexes.put(columns.get(i), i); // the first of a repeated name, as indexOf finds it
+        }
         this.messageIdIndex = columns.indexOf(MESSAGE_ID_FIELD);
         List<Integer> keep = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
@@ -74,6 +79,12 @@ public final class AccountingHeader {
 
     public List<String> columns() {
         return columns;
+    }
+
+    /** The field index of a column, or -1. */
+    public int indexOf(String column) {
+        Integer i = indexes.get(column);
+        return i == null ? -1 : i;
     }
 
     public String messageId(List<String> record) {

@@ -62,7 +62,7 @@ public enum App {
             case TRACKER -> null;
             case FEEDER -> null;
             case WRAPPER -> null;
-            case ACCT_ETL -> null;
+            case ACCT_ETL -> new io.github.pmtatracking.acct.AcctEtlConfiguration();
             case LINKTOOL -> null;
         };
     }

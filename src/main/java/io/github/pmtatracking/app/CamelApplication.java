@@ -104,7 +104,7 @@ final class CamelApplication {
                     case TRACKER -> new TrackerWiring(settings, redis);
                     case FEEDER -> new FeederWiring(settings, home, redis);
                     case WRAPPER -> new WrapperWiring(settings, home, ownTrackerUrl());
-                    case ACCT_ETL -> new AcctEtlWiring(settings, redis);
+                    case ACCT_ETL -> throw new IllegalStateException("acct_etl has its configuration class");
                     case LINKTOOL -> throw new IllegalStateException("linktool does not run in Camel");
                 };
                 resources.add(flow);

@@ -1,0 +1,131 @@
+package io.github.pmtatracking.acct;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.ReturnType;
+
+/**
+ * Writes a batch of accounting records to Redis through Spring Data Redis: {@code SET
+ * msgID_<id> <json> EX <ttl>} for each delivery record, {@code SET acct_headers <json>} for a
+ * header record. A failure is thrown back to the route, whose error policy (retry-while-away) keeps
+ * the batch and tries again; this class only says once that Redis is away and once that it is back.
+ */
+public final class AccountingWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccountingWriter.class);
+
+    /**
+     * SET of every key of a batch, each with its TTL (0: none), in one command. Lettuce spends a
+     * few microseconds per command on its event loop; one script call per batch takes that cost
+     * once per thousand records. The batch is applied whole or not at all, and SET is idempotent,
+     * so a batch tried again is harmless.
+     */
+    static final byte[] SET_ALL = """
+            for i = 1, #KEYS do
+              local ttl = tonumber(ARGV[2 * i])
+              if ttl > 0 then
+                redis.call('SET', KEYS[i], ARGV[2 * i - 1], 'EX', ttl)
+              else
+                redis.call('SET', KEYS[i], ARGV[2 * i - 1])
+              end
+            end
+            return #KEYS
+            """.getBytes(StandardCharsets.UTF_8);
+
+    private final RedisConnectionFactory redis;
+    private final String where;
+    private final AccountingKeys keys;
+    private final AccountingBatches batches;
+    private final byte[] ttl;
+    private final LongAdder stored = new LongAdder();
+    private final LongAdder deliveriesStored = new LongAdder();
+    private volatile long outageStartedNanos; // 0 while Redis answers
+
+    public AccountingWriter(RedisConnectionFactory redis, String where, AccountingKeys keys, AccountingBatches batches) {
+        this.redis = redis;
+        this.where = where;
+        this.keys = keys;
+        this.batches = batches;
+        this.ttl = Long.toString(keys.ttlSeconds()).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Writes the batch, as one script call; throws if Redis did not take it. */
+    public void write(List<Object> batch) {
+        int n = batch.size();
+        byte[][] keysAndArgs = new byte[3 * n][];
+        int deliveries = 0;
+        for (int i = 0; i < n; i++) {
+            Object entry = batch.get(i);
+            if (entry instanceof AccountingRecord r) {
+                keysAndArgs[i] = utf8(keys.messagePrefix() + r.messageId());
+                keysAndArgs[n + 2 * i] = utf8(r.enrichmentJson());
+                keysAndArgs[n + 2 * i + 1] = ttl;
+                deliveries++;
+            } else {
+                AccountingHeader h = (AccountingHeader) entry;
+                keysAndArgs[i] = utf8(keys.headersKey());
+                keysAndArgs[n + 2 * i] = utf8(h.toJson());
+                keysAndArgs[n + 2 * i + 1] = NO_TTL;
+            }
+        }
+        try (RedisConnection c = redis.getConnection()) {
+            c.scriptingCommands().eval(SET_ALL, ReturnType.INTEGER, n, keysAndArgs);
+        } catch (DataAccessException e) {
+            away(e);
+            throw e;
+        }
+        confirmed(n, deliveries);
+    }
+
+    private static final byte[] NO_TTL = {'0'};
+
+    /** The value of a key, or null; throws while Redis is away (the route's retry policy waits). */
+    public String get(String key) {
+        try (RedisConnection c = redis.getConnection()) {
+            byte[] v = c.stringCommands().get(utf8(key));
+            return v == null ? null : new String(v, StandardCharsets.UTF_8);
+        } catch (DataAccessException e) {
+            away(e);
+            throw e;
+        }
+    }
+
+    private void away(DataAccessException e) {
+        if (outageStartedNanos == 0) {
+            outageStartedNanos = System.nanoTime();
+            LOG.warn("Redis at {} is unreachable ({}); holding {} records and retrying until it answers",
+                    where, e.getMostSpecificCause().getMessage(), batches.queued() - stored.sum());
+        }
+    }
+
+    private void confirmed(int commands, int deliveries) {
+        stored.add(commands);
+        deliveriesStored.add(deliveries);
+        long since = outageStartedNanos;
+        if (since != 0) {
+            outageStartedNanos = 0;
+            LOG.info("Redis at {} answers again after {} s", where, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since));
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** SET commands Redis confirmed (msgID_ keys and header records). */
+    public long stored() {
+        return stored.sum();
+    }
+
+    /** Delivery records Redis confirmed. */
+    public long deliveriesStored() {
+        return deliveriesStored.sum();
+    }
+}
