@@ -108,6 +108,17 @@ public final class AccountingHeader {
         }
     }
 
+    /** True when Jackson's JSON string escaping leaves the text as it is: no quote, backslash or control character. */
+    private static boolean plain(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The enrichment JSON of a delivery record: the stored columns, by name, as strings. */
     public String enrichmentJson(List<String> record) {
         // Built directly with Jackson's string escaping: a JsonGenerator per record cost more
@@ -119,7 +130,12 @@ public final class AccountingHeader {
                 sb.append(',');
             }
             sb.append('"').append(quotedNames[k]).append("\":\"");
-            ESCAPER.quoteAsString(record.get(i), sb);
+            String value = record.get(i);
+            if (plain(value)) {
+                sb.append(value); // most values: nothing to escape, and Jackson would copy them one char at a time
+            } else {
+                ESCAPER.quoteAsString(value, sb);
+            }
             sb.append('"');
         }
         return sb.append('}').toString();

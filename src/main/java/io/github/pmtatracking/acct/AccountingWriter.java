@@ -41,50 +41,30 @@ public final class AccountingWriter {
 
     private final RedisConnectionFactory redis;
     private final String where;
-    private final AccountingKeys keys;
     private final AccountingBatches batches;
-    private final byte[] ttl;
     private final LongAdder stored = new LongAdder();
     private final LongAdder deliveriesStored = new LongAdder();
     private volatile long outageStartedNanos; // 0 while Redis answers
 
-    public AccountingWriter(RedisConnectionFactory redis, String where, AccountingKeys keys, AccountingBatches batches) {
+    public AccountingWriter(RedisConnectionFactory redis, String where, AccountingBatches batches) {
         this.redis = redis;
         this.where = where;
-        this.keys = keys;
         this.batches = batches;
-        this.ttl = Long.toString(keys.ttlSeconds()).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Writes the batch, as one script call; throws if Redis did not take it. */
-    public void write(List<Object> batch) {
-        int n = batch.size();
-        byte[][] keysAndArgs = new byte[3 * n][];
-        int deliveries = 0;
-        for (int i = 0; i < n; i++) {
-            Object entry = batch.get(i);
-            if (entry instanceof AccountingRecord r) {
-                keysAndArgs[i] = utf8(keys.messagePrefix() + r.messageId());
-                keysAndArgs[n + 2 * i] = utf8(r.enrichmentJson());
-                keysAndArgs[n + 2 * i + 1] = ttl;
-                deliveries++;
-            } else {
-                AccountingHeader h = (AccountingHeader) entry;
-                keysAndArgs[i] = utf8(keys.headersKey());
-                keysAndArgs[n + 2 * i] = utf8(h.toJson());
-                keysAndArgs[n + 2 * i + 1] = NO_TTL;
-            }
+    public void write(RedisBatch batch) {
+        if (batch.size() == 0) {
+            return;
         }
         try (RedisConnection c = redis.getConnection()) {
-            c.scriptingCommands().eval(SET_ALL, ReturnType.INTEGER, n, keysAndArgs);
+            c.scriptingCommands().eval(SET_ALL, ReturnType.INTEGER, batch.size(), batch.keysAndArgs());
         } catch (DataAccessException e) {
             away(e);
             throw e;
         }
-        confirmed(n, deliveries);
+        confirmed(batch.size(), batch.deliveries());
     }
-
-    private static final byte[] NO_TTL = {'0'};
 
     /** The value of a key, or null; throws while Redis is away (the route's retry policy waits). */
     public String get(String key) {

@@ -125,8 +125,8 @@ public final class AcctEtlConfiguration implements CamelConfiguration {
             RedisConnectionFactory redis = camel.getRegistry().lookupByNameAndType(RedisConnections.BEAN,
                     RedisConnectionFactory.class);
             String where = RedisAddress.parse(s.text("redis.url")).display();
-            batches = new AccountingBatches(s.wholeNumber("acct_etl.batch_size"));
-            writer = new AccountingWriter(redis, where, keys, batches);
+            batches = new AccountingBatches(keys);
+            writer = new AccountingWriter(redis, where, batches);
             loader = new AccountingRecordLoader(writer, batches, keys, columnFilter(s.text("acct_etl.fields")));
             LOG.info("acct_etl storing into Redis at {} as {}<id> for {} s", where, keys.messagePrefix(), keys.ttlSeconds());
         }
