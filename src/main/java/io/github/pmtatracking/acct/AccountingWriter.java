@@ -6,7 +6,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
@@ -60,8 +64,7 @@ public final class AccountingWriter {
         try (RedisConnection c = redis.getConnection()) {
             c.scriptingCommands().eval(SET_ALL, ReturnType.INTEGER, batch.size(), batch.keysAndArgs());
         } catch (DataAccessException e) {
-            away(e);
-            throw e;
+            throw away(e);
         }
         confirmed(batch.size(), batch.deliveries());
     }
@@ -72,17 +75,32 @@ public final class AccountingWriter {
             byte[] v = c.stringCommands().get(utf8(key));
             return v == null ? null : new String(v, StandardCharsets.UTF_8);
         } catch (DataAccessException e) {
-            away(e);
-            throw e;
+            throw away(e);
         }
     }
 
-    private void away(DataAccessException e) {
+    /**
+     * Redis did not take the command: says so once, and returns what the route's retry policy
+     * retries. Lettuce refuses commands while its connection is down ("Currently not connected"),
+     * which Spring Data Redis reports as a {@link RedisSystemException} like any other; that is
+     * Redis being away, not an answer, so it becomes a connection failure. An answer Redis gave
+     * (an error reply) stays what it is and is not retried.
+     */
+    private DataAccessException away(DataAccessException e) {
+        DataAccessException away = e;
+        if (e instanceof RedisSystemException && e.getCause() instanceof RedisException lettuce
+                && !(lettuce instanceof RedisCommandExecutionException)) {
+            away = new RedisConnectionFailureException(lettuce.getMessage(), lettuce);
+        }
+        if (!(away instanceof org.springframework.dao.DataAccessResourceFailureException)) {
+            return away;
+        }
         if (outageStartedNanos == 0) {
             outageStartedNanos = System.nanoTime();
             LOG.warn("Redis at {} is unreachable ({}); holding {} records and retrying until it answers",
                     where, e.getMostSpecificCause().getMessage(), batches.queued() - stored.sum());
         }
+        return away;
     }
 
     private void confirmed(int commands, int deliveries) {

@@ -87,7 +87,8 @@ public final class AcctEtlConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "acctEtlWriterThread", destroyMethod = "shutdown")
     public ExecutorService acctEtlWriterThread(CamelContext camel) {
         Settings s = Settings.of(camel);
-        int batchesWaiting = (int) Math.max(1, s.positive("acct_etl.max_pending") / s.positive("acct_etl.batch_size"));
+        // a batch holds fewer than twice acct_etl.batch_size records (a chunk is at most one batch size)
+        int batchesWaiting = (int) Math.max(1, s.positive("acct_etl.max_pending") / (2 * s.positive("acct_etl.batch_size")));
         return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(batchesWaiting),
                 r -> {
                     Thread t = new Thread(r, "acct_etl-redis-writer");
