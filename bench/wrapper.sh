@@ -36,16 +36,10 @@ if [ -n "${BENCH_TRACKING:-}" ]; then
   cp routes/wrapper.yaml "$home/routes/"
   tracking="-tracking_url http://t.example:8888 -track_click -track_initial_open -track_open"
 else
-  cat > "$home/routes/wrapper.yaml" <<'YAML'
-- route:
-    id: wrapper
-    from:
-      uri: smtp-proxy:wrapper
-      steps:
-        - log:
-            message: "relayed unchanged"
-            loggingLevel: DEBUG
-YAML
+  # the shipped route's endpoint and options, its steps replaced by one that changes nothing
+  { sed '/^      steps:/,$d' routes/wrapper.yaml
+    printf '      steps:\n        - log:\n            message: "relayed unchanged"\n            loggingLevel: DEBUG\n'
+  } > "$home/routes/wrapper.yaml"
   tracking=""
 fi
 rm -f "$out/wrapper.log"

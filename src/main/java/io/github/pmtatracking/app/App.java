@@ -61,7 +61,7 @@ public enum App {
         return switch (this) {
             case TRACKER -> null;
             case FEEDER -> null;
-            case WRAPPER -> null;
+            case WRAPPER -> new io.github.pmtatracking.wrapper.WrapperConfiguration(ownTracker);
             case ACCT_ETL -> new io.github.pmtatracking.acct.AcctEtlConfiguration();
             case LINKTOOL -> null;
         };
@@ -84,45 +84,48 @@ public enum App {
         return Arrays.stream(values()).filter(App::longRunning).toList();
     }
 
-    /** The flags of the app, with the original's names and defaults. */
+    /**
+     * The flags of the app, with the original's names. Their defaults are the settings file's
+     * ({@code <command>.<flag>}), which the help shows.
+     */
     public GoFlagSet flags() {
         return switch (this) {
             case TRACKER -> new GoFlagSet(command, "Web service that decodes client email opens and clicks")
-                    .string("in_hostport", ":8888", "host:port to serve incoming HTTP requests")
-                    .string("logfile", "", "File written with message logs")
-                    .bool("accept_unsigned", false, "With link.secret set, still accept unsigned links (migration)")
-                    .string("trusted_proxies", "127.0.0.0/8,::1/128",
+                    .string("in_hostport", "host:port to serve incoming HTTP requests")
+                    .string("logfile", "File written with message logs")
+                    .bool("accept_unsigned", "With link.secret set, still accept unsigned links (migration)")
+                    .string("trusted_proxies",
                             "Proxies (IP or CIDR, comma-separated) whose X-Real-IP / X-Forwarded-For are believed")
-                    .bool("log_events", true, "Log one line per open or click, as the original")
-                    .integer("buffer_size", 100000, "Events held in memory while Redis is slow or down");
+                    .bool("log_events", "Log one line per open or click, as the original")
+                    .integer("buffer_size", "Events held in memory while Redis is slow or down");
             case FEEDER -> new GoFlagSet(command, "Takes the opens and clicks from the Redis queue and feeds them to the"
                     + " SparkPost Ingest API\nRequires environment variable SPARKPOST_API_KEY_INGEST (without it, batches are"
                     + " written to files) and optionally SPARKPOST_HOST_INGEST")
-                    .string("logfile", "", "File written with message logs")
-                    .integer("batch_max_bytes", 5 * 1024 * 1024, "A batch is sent before its NDJSON passes this size")
-                    .integer("batch_max_age", 30, "A batch is sent when its oldest event is this many seconds old")
-                    .string("id", "", "This feeder's name, unique among feeders sharing a Redis (default: the host name)");
+                    .string("logfile", "File written with message logs")
+                    .integer("batch_max_bytes", "A batch is sent before its NDJSON passes this size")
+                    .integer("batch_max_age", "A batch is sent when its oldest event is this many seconds old")
+                    .string("id", "This feeder's name, unique among feeders sharing a Redis (default: the host name)");
             case WRAPPER -> new GoFlagSet(command, "SMTP proxy that adds engagement information to email")
-                    .string("certfile", "", "Certificate file for this server")
-                    .string("downstream_debug", "", "File to write downstream server SMTP conversation for debugging")
-                    .string("in_hostport", "localhost:587", "Port number to serve incoming SMTP requests")
-                    .bool("insecure_skip_verify", false, "Skip check of peer cert on upstream side")
-                    .string("logfile", "", "File written with message logs")
-                    .string("multi_recipient", "tracked",
+                    .string("certfile", "Certificate file for this server")
+                    .string("downstream_debug", "File to write downstream server SMTP conversation for debugging")
+                    .string("in_hostport", "Port number to serve incoming SMTP requests")
+                    .bool("insecure_skip_verify", "Skip check of peer cert on upstream side")
+                    .string("logfile", "File written with message logs")
+                    .string("multi_recipient",
                             "A message with several recipients: tracked (at message level, links carry no recipient) or untracked")
-                    .string("out_hostport", "",
+                    .string("out_hostport",
                             "host:port for onward routing of SMTP requests (empty: an outbox that saves .eml files)")
-                    .string("privkeyfile", "", "Private key file for this server")
-                    .bool("track_click", false, "Track clicks (wrap links)")
-                    .bool("track_initial_open", false, "Track initial opens (pixel at the top of the body)")
-                    .bool("track_open", true, "Track opens (pixel at the end of the body)")
-                    .string("tracking_url", "", "URL of your tracking service endpoint (empty: no tracking, only X-Sp-Message-Id)")
-                    .string("upstream_data_debug", "", "File to write upstream DATA for debugging")
-                    .bool("verbose", false, "print out lots of messages");
+                    .string("privkeyfile", "Private key file for this server")
+                    .bool("track_click", "Track clicks (wrap links)")
+                    .bool("track_initial_open", "Track initial opens (pixel at the top of the body)")
+                    .bool("track_open", "Track opens (pixel at the end of the body)")
+                    .string("tracking_url", "URL of your tracking service endpoint (empty: no tracking, only X-Sp-Message-Id)")
+                    .string("upstream_data_debug", "File to write upstream DATA for debugging")
+                    .bool("verbose", "print out lots of messages");
             case ACCT_ETL -> new GoFlagSet(command,
                     "Extracts, transforms and loads PowerMTA's piped accounting records into Redis")
-                    .string("infile", "", "Input file (omit to read from stdin)")
-                    .string("logfile", "", "File written with message logs");
+                    .string("infile", "Input file (omit to read from stdin)")
+                    .string("logfile", "File written with message logs");
             case LINKTOOL -> new GoFlagSet(command, "Encode and decode link URLs");
         };
     }

@@ -31,26 +31,35 @@ final class CamelApplication {
 
     private final List<App> apps;
     private final java.util.Map<String, String> invocation;
-    private final Settings settings;
+    private final io.github.pmtatracking.config.Settings settings;
+    private final Settings wiring;
     private final AppHome home;
     private final List<AutoCloseable> resources = new ArrayList<>();
 
     /** {@code flags}: the command line's flags as settings keys ({@code tracker.in_hostport}), Camel override properties. */
-    CamelApplication(List<App> apps, java.util.Map<String, String> flags, Settings settings, AppHome home) {
+    CamelApplication(List<App> apps, java.util.Map<String, String> flags, io.github.pmtatracking.config.Settings settings,
+            Settings wiring, AppHome home) {
         this.apps = apps;
         this.invocation = flags;
+        this.wiring = wiring;
         this.settings = settings;
         this.home = home;
     }
 
     int run() throws Exception {
-        Main main = new Main();
+        Main main = new Main() {
+            @Override
+            protected org.apache.camel.CamelContext createCamelContext() {
+                org.apache.camel.CamelContext camel = super.createCamelContext();
+                io.github.pmtatracking.config.Settings.configure(camel.getPropertiesComponent());
+                return camel;
+            }
+        };
         main.setAppName(apps.stream().map(App::command).collect(Collectors.joining("+")));
         // the one settings system: Camel's properties. Every default is in the jar's copy of
         // config/application.properties; the file on disk overrides it, environment variables
         // (A_X for a.x) and -D system properties override that, and flags override everything
-        main.setDefaultPropertyPlaceholderLocation("classpath:config/application.properties;optional=true,file:"
-                + home.configFile() + ";optional=true");
+        main.setDefaultPropertyPlaceholderLocation(io.github.pmtatracking.config.Settings.locations(home.configFile()));
         main.addInitialProperty(io.github.pmtatracking.config.Settings.HOME, home.dir().toString());
         invocation.forEach(main::addOverrideProperty);
         // the context's name is in every route MBean's name (Jolokia, Hawtio, jolokia-access.xml)
@@ -75,12 +84,13 @@ final class CamelApplication {
             }
             RedisConnections redis = null;
             if (apps.stream().anyMatch(a -> a != App.WRAPPER)) { // the wrapper alone never needs Redis
-                RedisAddress address = RedisAddress.parse(settings.get("redis.url", RedisAddress.DEFAULT_URL));
+                RedisAddress address = RedisAddress.parse(settings.text("redis.url"));
                 // one connection factory for the process, closed after every dataflow that uses it
                 redis = new RedisConnections(address, Duration.ofSeconds(10));
                 resources.add(redis);
                 main.bind(RedisConnections.BEAN, redis.factory());
-                RedisHealthCheck redisHealth = new RedisHealthCheck(address);
+                main.bind("redisConnections", redis);
+                RedisHealthCheck redisHealth = new RedisHealthCheck(redis);
                 resources.add(redisHealth);
                 main.bind("redisHealthCheck", redisHealth);
             }
@@ -101,9 +111,9 @@ final class CamelApplication {
                     continue;
                 }
                 Dataflow flow = switch (app) {
-                    case TRACKER -> new TrackerWiring(settings, redis);
-                    case FEEDER -> new FeederWiring(settings, home, redis);
-                    case WRAPPER -> new WrapperWiring(settings, home, ownTrackerUrl());
+                    case TRACKER -> new TrackerWiring(wiring, redis);
+                    case FEEDER -> new FeederWiring(wiring, home, redis);
+                    case WRAPPER -> throw new IllegalStateException("the wrapper has its configuration class");
                     case ACCT_ETL -> throw new IllegalStateException("acct_etl has its configuration class");
                     case LINKTOOL -> throw new IllegalStateException("linktool does not run in Camel");
                 };
@@ -135,7 +145,7 @@ final class CamelApplication {
      * pipe, which a restart would cut), through {@link GuardedRouteReload}.
      */
     private void configureRouteReload(Main main, MeterRegistry metrics) {
-        if (!settings.getBoolean("routes.reload", true)) {
+        if (!settings.flag("routes.reload")) {
             return;
         }
         home.routesDirectory().ifPresent(dir -> {
@@ -170,18 +180,18 @@ final class CamelApplication {
         if (!apps.contains(App.TRACKER)) {
             return null;
         }
-        HostPort listen = HostPort.parse(settings.get("tracker.in_hostport", ":8888"), "-in_hostport");
+        HostPort listen = HostPort.parse(settings.text("tracker.in_hostport"), "-in_hostport");
         String host = listen.host().equals("0.0.0.0") || listen.host().equals("::") ? "localhost" : listen.host();
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + listen.port();
     }
 
     /** Quick start: a real redis-server when the configured loopback Redis is absent. */
     private void startEmbeddedRedisIfNeeded() throws java.io.IOException {
-        if (!settings.getBoolean("redis.embedded", true)) {
+        if (!settings.flag("redis.embedded")) {
             return;
         }
-        RedisAddress address = RedisAddress.parse(settings.get("redis.url", RedisAddress.DEFAULT_URL));
-        java.nio.file.Path dir = home.resolve(settings.get("redis.embedded_dir", "data/redis"));
+        RedisAddress address = RedisAddress.parse(settings.text("redis.url"));
+        java.nio.file.Path dir = settings.path("redis.embedded_dir");
         EmbeddedRedis.startIfAbsent(address, dir).ifPresent(resources::add); // closed last, after its clients
     }
 }

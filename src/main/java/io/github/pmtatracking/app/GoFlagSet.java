@@ -47,6 +47,20 @@ public final class GoFlagSet {
         this.description = description;
     }
 
+    /** A flag whose default lives elsewhere (the settings file): {@link #usage(java.util.function.UnaryOperator)} shows it. */
+    public GoFlagSet string(String flag, String usage) {
+        return string(flag, "", usage);
+    }
+
+    public GoFlagSet integer(String flag, String usage) {
+        flags.put(flag, new Flag(flag, "int", "", usage));
+        return this;
+    }
+
+    public GoFlagSet bool(String flag, String usage) {
+        return bool(flag, false, usage);
+    }
+
     public GoFlagSet string(String flag, String defaultValue, String usage) {
         flags.put(flag, new Flag(flag, "string", defaultValue, usage));
         return this;

@@ -1,5 +1,6 @@
 package io.github.pmtatracking.app;
 
+import io.github.pmtatracking.config.Settings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -26,16 +27,16 @@ final class ManagementServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
 
-    static final String DEFAULT_HOST = "127.0.0.1";
-
     private final boolean enabled;
     private final String host;
     private final int port;
 
     ManagementServer(Settings s, App first) {
-        this.enabled = s.getBoolean("camel.management.enabled", true);
-        this.host = s.get("camel.management.host", DEFAULT_HOST);
-        this.port = s.getInt("camel.management.port", first.managementPort()); // empty: the program's own
+        this.enabled = s.flag("camel.management.enabled");
+        this.host = s.text("camel.management.host");
+        // unset or empty: the program's own
+        this.port = s.optional("camel.management.port").filter(p -> !p.isEmpty()).isPresent()
+                ? s.wholeNumber("camel.management.port") : first.managementPort();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.pmtatracking.app;
 
+import io.github.pmtatracking.config.Settings;
 import io.github.pmtatracking.linktool.LinkTool;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -54,32 +55,35 @@ public final class PmtaTracking {
             String text = e.getMessage();
             if (e.help() && e.app() != null) {
                 // the defaults in effect: what config/application.properties and the environment set
-                Settings s = Settings.load(AppHome.detect().configFile(), java.util.Map.of());
-                text = e.app().flags().usage(flag -> s.get(e.app().command() + "." + flag, null));
+                AppHome home = AppHome.detect();
+                Settings s = Settings.load(home.configFile(), home.dir(), java.util.Map.of());
+                text = e.app().flags().usage(flag -> s.optional(e.app().command() + "." + flag).orElse(null));
             }
             (e.help() ? System.out : System.err).print(text.endsWith("\n") ? text : text + "\n");
             return e.help() ? 0 : 2;
         }
         AppHome home = AppHome.detect();
         Settings settings;
+        io.github.pmtatracking.app.Settings wiring; // the dataflows not yet on configuration classes
         try {
-            settings = Settings.load(home.configFile(), invocation.flags());
-        } catch (IllegalStateException e) {
+            settings = Settings.load(home.configFile(), home.dir(), invocation.flags());
+            wiring = io.github.pmtatracking.app.Settings.load(home.configFile(), invocation.flags());
+        } catch (IllegalStateException | IllegalArgumentException e) {
             System.err.println("pmta-tracking: " + e.getMessage());
             return 1;
         }
         if (invocation.apps().contains(App.LINKTOOL)) {
-            return new LinkTool(settings.get("link.secret", ""), System.out, System.err).run(invocation.rest());
+            return new LinkTool(settings.text("link.secret"), System.out, System.err).run(invocation.rest());
         }
         for (App app : invocation.apps()) {
-            String logfile = settings.get(app.command() + ".logfile", "");
+            String logfile = settings.text(app.command() + ".logfile");
             if (!logfile.isEmpty()) {
                 LogFiles.routeTo(logfile); // relative to the working directory, as the original
                 break;
             }
         }
         try {
-            return new CamelApplication(invocation.apps(), invocation.flags(), settings, home).run();
+            return new CamelApplication(invocation.apps(), invocation.flags(), settings, wiring, home).run();
         } catch (IllegalArgumentException e) {
             System.err.println("pmta-tracking: " + e.getMessage());
             return 2;

@@ -1,6 +1,9 @@
 package io.github.pmtatracking.config;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.camel.impl.DefaultCamelContext;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
@@ -27,6 +30,46 @@ public final class Settings {
 
     public static Settings of(CamelContext camel) {
         return new Settings(camel.getPropertiesComponent());
+    }
+
+    /**
+     * Where Camel Main reads the settings from: the file on disk, then the jar's copy of it (every
+     * default). Camel takes a key from the first location that has it.
+     */
+    public static String locations(Path configFile) {
+        return "file:" + configFile + ";optional=true,classpath:config/application.properties;optional=true";
+    }
+
+    /**
+     * The same settings before Camel Main runs (for the command line's help, the log file and
+     * linktool), resolved by a Camel properties component configured as Main configures its own.
+     * {@code flags}: the command line's flags as settings keys.
+     */
+    public static Settings load(Path configFile, Path home, Map<String, String> flags) {
+        DefaultCamelContext camel = new DefaultCamelContext();
+        PropertiesComponent properties = camel.getPropertiesComponent();
+        configure(properties);
+        properties.setLocation(locations(configFile));
+        Properties initial = new Properties();
+        initial.setProperty(HOME, home.toString());
+        properties.setInitialProperties(initial);
+        Properties overrides = new Properties();
+        overrides.putAll(flags);
+        properties.setOverrideProperties(overrides);
+        return new Settings(properties);
+    }
+
+    /**
+     * The precedence on a Camel properties component: flags (override properties) first, then
+     * {@code -D} system properties and the environment ({@link SystemAndEnvironment}), then the
+     * files. Camel's default would read the environment before the override properties.
+     */
+    public static void configure(PropertiesComponent properties) {
+        org.apache.camel.component.properties.PropertiesComponent pc =
+                (org.apache.camel.component.properties.PropertiesComponent) properties;
+        pc.setEnvironmentVariableMode(org.apache.camel.component.properties.PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
+        pc.setSystemPropertiesMode(org.apache.camel.component.properties.PropertiesComponent.SYSTEM_PROPERTIES_MODE_NEVER);
+        pc.addPropertiesSource(new SystemAndEnvironment());
     }
 
     /** The environment variable that sets {@code key}, as Camel reads it: upper case, dots and dashes as underscores. */

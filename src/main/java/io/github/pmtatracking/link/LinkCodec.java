@@ -10,13 +10,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Locale;
-import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
 
 /**
  * The tracking-link format of the original tool: {@code <tracking_url>/<base64url(zlib(JSON))>},
@@ -29,8 +24,7 @@ import java.util.zip.Inflater;
  * carries {@code target_link_url}, {@code rcpt_to} and {@code message_id} or {@code tracking_id}.
  *
  * <p>Decoding is bounded: a path longer than {@code maxPathLength} is refused before any work,
- * and inflation stops as soon as the output passes {@code maxInflatedBytes}, so a zip bomb costs
- * one small buffer.
+ * and a payload inflating past {@code maxInflatedBytes} is refused ({@link LinkPayload}).
  *
  * <p>Thread-safe.
  */
@@ -41,25 +35,19 @@ public final class LinkCodec {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonFactory JSON_FACTORY = JSON.getFactory();
-    private static final Base64.Encoder B64 = Base64.getUrlEncoder(); // with padding, as Go's URLEncoding
-    private static final Base64.Decoder B64_DECODER = Base64.getUrlDecoder(); // padding optional
-    // one zlib stream per thread, reset between uses: creating one allocates native buffers each time
-    private static final ThreadLocal<Deflater> DEFLATERS = ThreadLocal.withInitial(() -> new Deflater(Deflater.DEFAULT_COMPRESSION));
-    private static final ThreadLocal<Inflater> INFLATERS = ThreadLocal.withInitial(Inflater::new);
 
     private final LinkSigner signer;
     private final boolean acceptUnsigned;
     private final int maxPathLength;
     private final int maxInflatedBytes;
-    /** Inflate space, one per thread: a tracker decodes on every request. */
-    private final ThreadLocal<byte[]> inflateBuffers;
+    private final LinkPayload payloads;
 
     private LinkCodec(LinkSigner signer, boolean acceptUnsigned, int maxPathLength, int maxInflatedBytes) {
         this.signer = signer;
         this.acceptUnsigned = acceptUnsigned;
         this.maxPathLength = maxPathLength;
         this.maxInflatedBytes = maxInflatedBytes;
-        this.inflateBuffers = ThreadLocal.withInitial(() -> new byte[this.maxInflatedBytes + 1]);
+        this.payloads = new LinkPayload(maxInflatedBytes);
     }
 
     /** An unsigned codec with the default bounds. */
@@ -89,7 +77,7 @@ public final class LinkCodec {
             return null;
         }
         String base = normalizeTrackingUrl(trackingUrl);
-        String payload = payload(json);
+        String payload = LinkPayload.encode(json);
         int path = base.indexOf('/', base.indexOf("://") + 3); // the tracker's bound is on the path
         int pathLength = (path < 0 ? 0 : base.length() - path) + 1 + payload.length();
         return pathLength > maxPathLength ? null : base + "/" + payload;
@@ -97,26 +85,7 @@ public final class LinkCodec {
 
     /** The path segment only: base64url of the zlib stream of the JSON. */
     public String encodePayload(TrackingLink link) {
-        return payload(toJson(link));
-    }
-
-    private static String payload(byte[] json) {
-        Deflater deflater = DEFLATERS.get(); // reset after each use, below
-        try {
-            deflater.setInput(json);
-            deflater.finish();
-            byte[] buf = new byte[json.length + 64];
-            int n = 0;
-            while (!deflater.finished()) {
-                if (n == buf.length) {
-                    buf = java.util.Arrays.copyOf(buf, buf.length * 2);
-                }
-                n += deflater.deflate(buf, n, buf.length - n);
-            }
-            return B64.encodeToString(java.util.Arrays.copyOf(buf, n));
-        } finally {
-            deflater.reset();
-        }
+        return LinkPayload.encode(toJson(link));
     }
 
     private byte[] toJson(TrackingLink link) {
@@ -210,7 +179,7 @@ public final class LinkCodec {
             throw new LinkRefusedException(Reason.BAD_PATH, "no payload in path");
         }
         TrackingAction oldFormAction = oldFormAction(prefix);
-        byte[] json = inflate(base64(payload));
+        byte[] json = payloads.decode(payload);
         JsonNode node = parse(json);
         TrackingLink link;
         String signature;
@@ -261,49 +230,6 @@ public final class LinkCodec {
             return null;
         }
         return TrackingAction.fromEventType(prefix.substring(last + 1)).orElse(null);
-    }
-
-    private static byte[] base64(String payload) throws LinkRefusedException {
-        String text = payload;
-        if (text.indexOf('%') >= 0) { // some clients percent-encode the '=' padding
-            try {
-                text = URLDecoder.decode(text, StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw new LinkRefusedException(Reason.BAD_BASE64, "bad percent-encoding in payload");
-            }
-        }
-        try {
-            return B64_DECODER.decode(text);
-        } catch (IllegalArgumentException e) {
-            throw new LinkRefusedException(Reason.BAD_BASE64, "payload is not base64url: " + e.getMessage());
-        }
-    }
-
-    private byte[] inflate(byte[] compressed) throws LinkRefusedException {
-        Inflater inflater = INFLATERS.get(); // zlib wrapper: header and Adler-32 are checked
-        try {
-            inflater.setInput(compressed);
-            byte[] out = inflateBuffers.get();
-            int n = 0;
-            while (!inflater.finished()) {
-                if (n == out.length) {
-                    throw new LinkRefusedException(Reason.TOO_LARGE, "payload inflates past " + maxInflatedBytes + " bytes");
-                }
-                int got = inflater.inflate(out, n, out.length - n);
-                if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-                    throw new LinkRefusedException(Reason.BAD_ZLIB, "payload is a truncated or unusual zlib stream");
-                }
-                n += got;
-            }
-            if (n > maxInflatedBytes) {
-                throw new LinkRefusedException(Reason.TOO_LARGE, "payload inflates past " + maxInflatedBytes + " bytes");
-            }
-            return java.util.Arrays.copyOf(out, n);
-        } catch (DataFormatException e) {
-            throw new LinkRefusedException(Reason.BAD_ZLIB, "payload is not a zlib stream: " + e.getMessage());
-        } finally {
-            inflater.reset();
-        }
     }
 
     private static JsonNode parse(byte[] json) throws LinkRefusedException {

@@ -1,6 +1,8 @@
 package io.github.pmtatracking.redis;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -62,6 +64,16 @@ public final class RedisConnections implements AutoCloseable {
     /** The factory, started; closed by {@link #close()} after every dataflow stopped. */
     public LettuceConnectionFactory factory() {
         return factory;
+    }
+
+    /**
+     * A connection of the caller's own from the factory's Lettuce client (same options, same
+     * event loops), for a step whose commands must not share the multiplexed connection: manual
+     * flushing of a pipeline, or a health check that must not queue behind one. Throws a
+     * RedisException while Redis is away; the caller closes it.
+     */
+    public StatefulRedisConnection<String, String> dedicated() {
+        return ((RedisClient) factory.getRequiredNativeClient()).connect();
     }
 
     public RedisAddress address() {

@@ -13,15 +13,14 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  */
 public final class RedisHealthCheck extends AbstractHealthCheck implements AutoCloseable {
 
-    private final RedisConnector redis;
+    private final RedisConnections redis;
     private final String display;
     private StatefulRedisConnection<String, String> connection;
 
-    public RedisHealthCheck(RedisAddress address) {
+    public RedisHealthCheck(RedisConnections redis) {
         super("pmta", "redis");
-        // its own client: a check must not queue behind, or disturb, a service's pipelined traffic
-        this.redis = new RedisConnector(address, Duration.ofSeconds(1));
-        this.display = address.display();
+        this.redis = redis;
+        this.display = redis.address().display();
     }
 
     @Override
@@ -39,7 +38,9 @@ public final class RedisHealthCheck extends AbstractHealthCheck implements AutoC
         builder.detail("redis.address", display);
         try {
             if (connection == null) {
-                connection = redis.connectDedicated();
+                // its own connection: a check must not queue behind, or disturb, a service's pipelined traffic
+                connection = redis.dedicated();
+                connection.setTimeout(Duration.ofSeconds(1));
             }
             String pong = connection.sync().ping();
             if ("PONG".equals(pong)) {
@@ -65,6 +66,5 @@ public final class RedisHealthCheck extends AbstractHealthCheck implements AutoC
     @Override
     public synchronized void close() {
         closeConnection();
-        redis.close();
     }
 }

@@ -6,14 +6,25 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** -downstream_debug / -upstream_data_debug: a file created afresh at start, appended to as mail passes. */
+/**
+ * -downstream_debug / -upstream_data_debug: a file created afresh when the process first opens it,
+ * appended to as mail passes. A reloaded route opens it again and appends, so the trace of the
+ * sessions before the reload stays.
+ */
 public final class DebugFile implements AutoCloseable {
+
+    private static final Set<Path> OPENED = ConcurrentHashMap.newKeySet();
 
     private final OutputStream out;
 
     public DebugFile(Path path) throws IOException {
-        this.out = new BufferedOutputStream(Files.newOutputStream(path));
+        boolean first = OPENED.add(path.toAbsolutePath().normalize());
+        this.out = new BufferedOutputStream(first ? Files.newOutputStream(path)
+                : Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
     }
 
     public synchronized void write(String text) {

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -82,15 +81,15 @@ public final class MimeRewriter {
 
     /** The same, making a message id only for a message that has none. */
     public Result rewrite(byte[] msg, Supplier<String> newMessageId, Function<String, HtmlRewrite> html) throws MimeProblem {
-        int headerEnd = headerEnd(msg, 0, msg.length);
+        int headerEnd = MimeStructure.headerEnd(msg, 0, msg.length);
         boolean body = headerEnd >= 0;
         if (!body) {
-            if (!headerFieldsOnly(msg)) {
+            if (!MimeStructure.headerFieldsOnly(msg)) {
                 throw new MimeProblem("no blank line after the headers");
             }
             headerEnd = msg.length; // header fields and no body (RFC 5322 allows it): the id goes last
         }
-        Map<String, String> headers = headers(msg, 0, headerEnd);
+        Map<String, String> headers = MimeStructure.headers(msg, 0, headerEnd);
         String existing = headers.get("x-sp-message-id");
         String id = existing != null && !existing.isBlank() ? existing.trim() : newMessageId.get();
         List<Edit> edits = new ArrayList<>();
@@ -107,12 +106,12 @@ public final class MimeRewriter {
     }
 
     private void walk(byte[] m, int start, int end, HtmlRewrite html, List<Edit> edits, List<Fault> faults, int depth) {
-        int headerEnd = headerEnd(m, start, end);
+        int headerEnd = MimeStructure.headerEnd(m, start, end);
         if (headerEnd < 0) {
             return; // a part with no body: nothing to rewrite
         }
         int bodyStart = headerEnd + (m[headerEnd] == '\r' ? 2 : 1);
-        Map<String, String> headers = headers(m, start, headerEnd);
+        Map<String, String> headers = MimeStructure.headers(m, start, headerEnd);
         RawBody type = field(headers.getOrDefault("content-type", "text/plain"));
         String mime = type.getValue().toLowerCase(Locale.ROOT);
         if (mime.startsWith("multipart/")) {
@@ -127,7 +126,7 @@ public final class MimeRewriter {
             }
             List<int[]> parts;
             try {
-                parts = parts(m, bodyStart, end, boundary);
+                parts = MimeStructure.parts(m, bodyStart, end, boundary);
             } catch (MimeProblem e) {
                 faults.add(new Fault(MimeFault.BROKEN_MULTIPART, e.getMessage()));
                 return;
@@ -179,105 +178,6 @@ public final class MimeRewriter {
         return new Edit(start, contentEnd, Arrays.copyOf(encoded, trimmed));
     }
 
-    /** A message without a blank line is only header fields when each line is a field or a fold and the last one ends. */
-    private static boolean headerFieldsOnly(byte[] m) {
-        if (m.length == 0 || m[m.length - 1] != '\n') {
-            return false;
-        }
-        int lineStart = 0;
-        while (lineStart < m.length) {
-            int lineEnd = indexOf(m, (byte) '\n', lineStart, m.length);
-            boolean fold = m[lineStart] == ' ' || m[lineStart] == '\t';
-            if (!(fold && lineStart > 0) && !fieldName(m, lineStart, lineEnd)) {
-                return false;
-            }
-            lineStart = lineEnd + 1;
-        }
-        return true;
-    }
-
-    /** The line starts with a field name (printable ASCII but colon, RFC 5322) and its colon. */
-    private static boolean fieldName(byte[] m, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (m[i] == ':') {
-                return i > from;
-            }
-            if (m[i] <= ' ' || m[i] > '~') {
-                return false;
-            }
-        }
-        return false;
-    }
-
-    /** Splits a multipart body at its delimiter lines; returns [start, end) of each part. */
-    static List<int[]> parts(byte[] m, int start, int end, String boundary) throws MimeProblem {
-        byte[] delim = ("--" + boundary).getBytes(StandardCharsets.US_ASCII);
-        List<int[]> parts = new ArrayList<>();
-        int partStart = -1;
-        int lineStart = start;
-        while (lineStart < end) {
-            int lineEnd = indexOf(m, (byte) '\n', lineStart, end);
-            int next = lineEnd < 0 ? end : lineEnd + 1;
-            int contentEnd = lineEnd < 0 ? end : (lineEnd > lineStart && m[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd);
-            if (startsWith(m, lineStart, contentEnd, delim)) {
-                int after = lineStart + delim.length;
-                boolean close = after + 1 < contentEnd + 1 && after + 2 <= contentEnd && m[after] == '-' && m[after + 1] == '-';
-                if (close || blank(m, after, contentEnd)) {
-                    if (partStart >= 0) {
-                        // the line end before a delimiter belongs to the delimiter
-                        int partEnd = lineStart;
-                        if (partEnd > partStart && m[partEnd - 1] == '\n') {
-                            partEnd--;
-                            if (partEnd > partStart && m[partEnd - 1] == '\r') {
-                                partEnd--;
-                            }
-                        }
-                        parts.add(new int[] {partStart, partEnd});
-                    }
-                    if (close) {
-                        return parts;
-                    }
-                    partStart = next;
-                }
-            }
-            lineStart = next;
-        }
-        if (partStart < 0) {
-            throw new MimeProblem("multipart body without its boundary");
-        }
-        parts.add(new int[] {partStart, end}); // no closing delimiter: the last part runs to the end
-        return parts;
-    }
-
-    /** Index of the line end that ends the headers (the empty line's start), or -1. */
-    static int headerEnd(byte[] m, int start, int end) {
-        if (start < end && (m[start] == '\n' || (m[start] == '\r' && start + 1 < end && m[start + 1] == '\n'))) {
-            return start; // no headers at all
-        }
-        for (int i = start; i < end; i++) {
-            if (m[i] == '\n') {
-                int j = i + 1;
-                if (j < end && (m[j] == '\n' || (m[j] == '\r' && j + 1 < end && m[j + 1] == '\n'))) {
-                    return j;
-                }
-            }
-        }
-        return -1;
-    }
-
-    /** Header fields (unfolded), by lower-case name; the first of each name. */
-    static Map<String, String> headers(byte[] m, int start, int end) {
-        String block = new String(m, start, end - start, StandardCharsets.ISO_8859_1).replaceAll("\r?\n[ \t]", " ");
-        Map<String, String> fields = new HashMap<>();
-        for (String line : block.split("\r?\n")) {
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                fields.putIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-            }
-        }
-        return fields;
-    }
-
     private static RawBody field(String value) {
         ByteSequence bytes = ContentUtil.encode(value);
         return RawFieldParser.DEFAULT.parseRawBody(bytes, new ParserCursor(0, bytes.length()));
@@ -308,33 +208,4 @@ public final class MimeRewriter {
         return out.toByteArray();
     }
 
-    private static int indexOf(byte[] m, byte b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (m[i] == b) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static boolean startsWith(byte[] m, int from, int to, byte[] prefix) {
-        if (to - from < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (m[from + i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean blank(byte[] m, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (m[i] != ' ' && m[i] != '\t') {
-                return false;
-            }
-        }
-        return true;
-    }
 }

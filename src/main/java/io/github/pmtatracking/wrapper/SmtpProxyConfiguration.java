@@ -1,126 +1,271 @@
 package io.github.pmtatracking.wrapper;
 
-import io.netty.handler.ssl.SslContext;
+import io.github.pmtatracking.config.HostPort;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.jsse.SSLContextParameters;
 
-/** Everything the SMTP proxy needs to know; built once by the wrapper's wiring. */
+/**
+ * The options of an {@code smtp-proxy:} endpoint. Options that routes/wrapper.yaml carries from the
+ * settings file have their default there (config/application.properties), so here they start at
+ * "none" (0, false, empty); only options the route leaves out have a {@code defaultValue}.
+ */
+@UriParams
 public final class SmtpProxyConfiguration {
 
-    /** Whether the upstream leg is upgraded with STARTTLS when the upstream offers it. */
-    public enum UpstreamTls { OPPORTUNISTIC, OFF }
+    @UriPath(description = "Where clients connect: host:port ([::1]:587 for IPv6; 0.0.0.0 for every interface)")
+    @Metadata(required = true)
+    private String listen;
+    @UriParam(label = "consumer", description = "The upstream MTA every session is relayed to, host:port;"
+            + " empty: an outbox server on loopback that saves each message as an .eml file in outboxDir")
+    private String upstream = "";
+    @UriParam(label = "consumer", description = "Where the outbox (no upstream) saves messages")
+    private String outboxDir = "";
+    @UriParam(label = "security", description = "PEM certificate chain offered with STARTTLS (with keyFile)")
+    private String certFile = "";
+    @UriParam(label = "security", description = "PEM private key (PKCS#8) of certFile")
+    private String keyFile = "";
+    @UriParam(label = "security", description = "The server side of the client's STARTTLS, instead of certFile and keyFile")
+    private SSLContextParameters sslContextParameters;
+    @UriParam(label = "security", description = "With a certificate, AUTH only after the client's STARTTLS")
+    private boolean tlsAuthOnly;
+    @UriParam(label = "security", description = "Upgrade the upstream leg with STARTTLS when the upstream offers it")
+    private boolean upstreamStartTls;
+    @UriParam(label = "security", description = "The upstream leg's TLS (trust store, client certificate);"
+            + " default: the JVM's trust store")
+    private SSLContextParameters upstreamSslContextParameters;
+    @UriParam(label = "security", description = "Accept an upstream certificate that does not verify")
+    private boolean insecureSkipVerify;
+    @UriParam(label = "limits", description = "Largest message accepted, in bytes, shown as SIZE; 0: no limit")
+    private long maxMessageSize;
+    @UriParam(label = "limits", description = "Client sessions open at once; 0: no limit")
+    private int maxConnections;
+    @UriParam(label = "limits", description = "Refused command lines after which a session gets 421; 0: never")
+    private int maxRefusedCommands;
+    @UriParam(label = "timeouts", description = "Seconds a client may stay silent; 0: no limit")
+    private int idleTimeoutSeconds;
+    @UriParam(label = "timeouts", description = "Seconds to wait for each upstream reply; 0: no limit")
+    private int replyTimeoutSeconds;
+    @UriParam(label = "timeouts", description = "Seconds to wait for the upstream's reply to the data; 0: no limit")
+    private int dataTimeoutSeconds;
+    @UriParam(label = "timeouts", defaultValue = "30", description = "Seconds to connect to the upstream")
+    private int connectTimeoutSeconds = 30;
+    @UriParam(label = "timeouts", description = "Seconds a stopping proxy lets open sessions finish their message")
+    private int drainTimeoutSeconds;
+    @UriParam(label = "logging", description = "Trace both sides of every conversation (logger wrapper.trace)")
+    private boolean verbose;
+    @UriParam(label = "logging", description = "File recording the whole client-side conversation, data included")
+    private String downstreamDebug = "";
+    @UriParam(label = "logging", description = "File recording the data sent upstream")
+    private String upstreamDataDebug = "";
 
-    String listenHost = "127.0.0.1";
-    int listenPort = 587;
-    String upstreamHost = "127.0.0.1";
-    int upstreamPort = 25;
-    SslContext serverTls;
-    SslContext upstreamTlsContext;
-    UpstreamTls upstreamTls = UpstreamTls.OPPORTUNISTIC;
-    long maxMessageSize = 50L * 1024 * 1024;
-    int idleTimeoutSeconds = 300;
-    int replyTimeoutSeconds = 300;
-    int dataTimeoutSeconds = 600;
-    int connectTimeoutSeconds = 30;
-    int maxConnections = 500;
-    int drainTimeoutSeconds = 20;
-    int maxRefusedCommands = 20;
-    boolean tlsAuthOnly = true;
-    boolean verbose;
-    DebugFile downstreamDebug;
-    DebugFile upstreamDataDebug;
-    final WrapperStats stats = new WrapperStats();
-
-    public SmtpProxyConfiguration listen(String host, int port) {
-        this.listenHost = host;
-        this.listenPort = port;
-        return this;
+    public String getListen() {
+        return listen;
     }
 
-    public SmtpProxyConfiguration upstream(String host, int port) {
-        this.upstreamHost = host;
-        this.upstreamPort = port;
-        return this;
+    /** Where clients connect, {@code host:port}; the endpoint's path. */
+    public void setListen(String listen) {
+        this.listen = listen;
     }
 
-    /** The certificate offered to clients with STARTTLS; null offers none. */
-    public SmtpProxyConfiguration serverTls(SslContext serverTls) {
-        this.serverTls = serverTls;
-        return this;
+    /** The listen address, parsed; a bad one names the option. */
+    HostPort listenAddress() {
+        return HostPort.parse(listen, "smtp-proxy listen address");
     }
 
-    /** The client TLS context for the upstream leg (certificate checks on or off). */
-    public SmtpProxyConfiguration upstreamTls(SslContext context, UpstreamTls policy) {
-        this.upstreamTlsContext = context;
-        this.upstreamTls = policy;
-        return this;
+    public String getUpstream() {
+        return upstream;
     }
 
-    /** Largest message accepted, in bytes; 0 for no limit. */
-    public SmtpProxyConfiguration maxMessageSize(long bytes) {
-        this.maxMessageSize = bytes;
-        return this;
+    /** The upstream MTA, {@code host:port} ({@code :25} means this host); empty for the outbox. */
+    public void setUpstream(String upstream) {
+        this.upstream = upstream == null ? "" : upstream.trim();
     }
 
-    public SmtpProxyConfiguration timeouts(int idleSeconds, int replySeconds, int dataSeconds) {
-        this.idleTimeoutSeconds = idleSeconds;
-        this.replyTimeoutSeconds = replySeconds;
-        this.dataTimeoutSeconds = dataSeconds;
-        return this;
+    public String getOutboxDir() {
+        return outboxDir;
     }
 
-    /** How long a stopping proxy lets open sessions finish the message in hand. */
-    public SmtpProxyConfiguration drainTimeout(int seconds) {
-        this.drainTimeoutSeconds = seconds;
-        return this;
+    /** The folder the outbox saves messages in, when no upstream is set. */
+    public void setOutboxDir(String outboxDir) {
+        this.outboxDir = outboxDir == null ? "" : outboxDir.trim();
     }
 
-    public SmtpProxyConfiguration maxConnections(int max) {
-        this.maxConnections = max;
-        return this;
+    public String getCertFile() {
+        return certFile;
     }
 
-    /**
-     * A session whose commands the proxy refused this many times gets 421 and is closed (RFC 5321
-     * 7.8; as Postfix's {@code smtpd_hard_error_limit}); 0 never closes it.
-     */
-    public SmtpProxyConfiguration maxRefusedCommands(int max) {
-        this.maxRefusedCommands = max;
-        return this;
+    /** The certificate chain (PEM) offered to clients with STARTTLS, as the original's {@code -certfile}. */
+    public void setCertFile(String certFile) {
+        this.certFile = certFile == null ? "" : certFile.trim();
+    }
+
+    public String getKeyFile() {
+        return keyFile;
+    }
+
+    /** The private key (PEM, PKCS#8) of the certificate, as the original's {@code -privkeyfile}. */
+    public void setKeyFile(String keyFile) {
+        this.keyFile = keyFile == null ? "" : keyFile.trim();
+    }
+
+    public SSLContextParameters getSslContextParameters() {
+        return sslContextParameters;
+    }
+
+    /** The server side of STARTTLS as Camel's TLS settings (a key store), instead of the PEM files. */
+    public void setSslContextParameters(SSLContextParameters sslContextParameters) {
+        this.sslContextParameters = sslContextParameters;
+    }
+
+    public boolean isTlsAuthOnly() {
+        return tlsAuthOnly;
     }
 
     /**
      * With a certificate, whether AUTH is offered and accepted only after the client's STARTTLS
      * (as Postfix's {@code smtpd_tls_auth_only}), so credentials never cross the client leg in clear.
      */
-    public SmtpProxyConfiguration tlsAuthOnly(boolean tlsAuthOnly) {
+    public void setTlsAuthOnly(boolean tlsAuthOnly) {
         this.tlsAuthOnly = tlsAuthOnly;
-        return this;
     }
 
-    public SmtpProxyConfiguration verbose(boolean verbose) {
+    public boolean isUpstreamStartTls() {
+        return upstreamStartTls;
+    }
+
+    /** Whether the upstream leg is upgraded with STARTTLS whenever the upstream offers it (before AUTH and MAIL). */
+    public void setUpstreamStartTls(boolean upstreamStartTls) {
+        this.upstreamStartTls = upstreamStartTls;
+    }
+
+    public SSLContextParameters getUpstreamSslContextParameters() {
+        return upstreamSslContextParameters;
+    }
+
+    /** The upstream leg's TLS settings (whom to trust, a client certificate); without them the JVM's trust store. */
+    public void setUpstreamSslContextParameters(SSLContextParameters upstreamSslContextParameters) {
+        this.upstreamSslContextParameters = upstreamSslContextParameters;
+    }
+
+    public boolean isInsecureSkipVerify() {
+        return insecureSkipVerify;
+    }
+
+    /** Accept any upstream certificate, host name unchecked (the original's {@code -insecure_skip_verify}). */
+    public void setInsecureSkipVerify(boolean insecureSkipVerify) {
+        this.insecureSkipVerify = insecureSkipVerify;
+    }
+
+    public long getMaxMessageSize() {
+        return maxMessageSize;
+    }
+
+    /** The largest message accepted, in bytes (shown as SIZE, the smaller of it and the upstream's); 0 for no limit. */
+    public void setMaxMessageSize(long maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    public int getMaxConnections() {
+        return maxConnections;
+    }
+
+    /** Client sessions open at once; the next one gets 421 and is closed. 0 for no limit. */
+    public void setMaxConnections(int maxConnections) {
+        this.maxConnections = maxConnections;
+    }
+
+    public int getMaxRefusedCommands() {
+        return maxRefusedCommands;
+    }
+
+    /**
+     * A session whose commands the proxy refused this many times gets 421 and is closed (RFC 5321
+     * 7.8; as Postfix's {@code smtpd_hard_error_limit}); 0 never closes it.
+     */
+    public void setMaxRefusedCommands(int maxRefusedCommands) {
+        this.maxRefusedCommands = maxRefusedCommands;
+    }
+
+    public int getIdleTimeoutSeconds() {
+        return idleTimeoutSeconds;
+    }
+
+    /** Seconds a client may send nothing before it gets 421 and is closed; 0 for no limit. */
+    public void setIdleTimeoutSeconds(int idleTimeoutSeconds) {
+        this.idleTimeoutSeconds = idleTimeoutSeconds;
+    }
+
+    public int getReplyTimeoutSeconds() {
+        return replyTimeoutSeconds;
+    }
+
+    /** Seconds to wait for each upstream reply (the greeting included); past it the client gets 421. 0 for no limit. */
+    public void setReplyTimeoutSeconds(int replyTimeoutSeconds) {
+        this.replyTimeoutSeconds = replyTimeoutSeconds;
+    }
+
+    public int getDataTimeoutSeconds() {
+        return dataTimeoutSeconds;
+    }
+
+    /** Seconds to wait for the upstream's final reply once the data is sent; 0 for no limit. */
+    public void setDataTimeoutSeconds(int dataTimeoutSeconds) {
+        this.dataTimeoutSeconds = dataTimeoutSeconds;
+    }
+
+    public int getConnectTimeoutSeconds() {
+        return connectTimeoutSeconds;
+    }
+
+    /** Seconds to connect to the upstream; a client whose upstream cannot be reached gets 421. */
+    public void setConnectTimeoutSeconds(int connectTimeoutSeconds) {
+        this.connectTimeoutSeconds = connectTimeoutSeconds;
+    }
+
+    public int getDrainTimeoutSeconds() {
+        return drainTimeoutSeconds;
+    }
+
+    /** How long a stopping or reloading proxy lets open sessions finish the message in hand before closing them. */
+    public void setDrainTimeoutSeconds(int drainTimeoutSeconds) {
+        this.drainTimeoutSeconds = drainTimeoutSeconds;
+    }
+
+    public boolean isVerbose() {
+        return verbose;
+    }
+
+    /** Trace both sides of each conversation at INFO on logger {@code wrapper.trace} (AUTH credentials masked). */
+    public void setVerbose(boolean verbose) {
         this.verbose = verbose;
-        return this;
     }
 
-    public SmtpProxyConfiguration debugFiles(DebugFile downstream, DebugFile upstreamData) {
-        this.downstreamDebug = downstream;
-        this.upstreamDataDebug = upstreamData;
-        return this;
+    public String getDownstreamDebug() {
+        return downstreamDebug;
     }
 
-    public String listenAddress() {
-        return listenHost + ":" + listenPort;
+    /** A file (created afresh when the process first opens it) recording the client-side conversation, data included. */
+    public void setDownstreamDebug(String downstreamDebug) {
+        this.downstreamDebug = downstreamDebug == null ? "" : downstreamDebug.trim();
     }
 
-    public String upstreamAddress() {
-        return upstreamHost + ":" + upstreamPort;
+    public String getUpstreamDataDebug() {
+        return upstreamDataDebug;
     }
 
-    /** The proxy's counters (register them in JMX to see them in Hawtio). */
-    public WrapperStats stats() {
-        return stats;
+    /** A file (created afresh when the process first opens it) recording each message as sent upstream. */
+    public void setUpstreamDataDebug(String upstreamDataDebug) {
+        this.upstreamDataDebug = upstreamDataDebug == null ? "" : upstreamDataDebug.trim();
     }
 
-    public boolean offersStartTls() {
-        return serverTls != null;
+    long replyTimeoutMillis() {
+        return replyTimeoutSeconds * 1000L;
+    }
+
+    long dataTimeoutMillis() {
+        return dataTimeoutSeconds * 1000L;
     }
 }

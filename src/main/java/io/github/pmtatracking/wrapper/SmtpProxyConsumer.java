@@ -1,5 +1,6 @@
 package io.github.pmtatracking.wrapper;
 
+import io.github.pmtatracking.config.HostPort;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -16,43 +17,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Binds the proxy's listener; each accepted client gets its own {@link ClientSession} (all
- * per-connection work lives there). Unbinding stops new sessions; open ones end with their
- * connections.
+ * Binds the proxy's listener and unbinds it; each accepted client gets its own decoder and
+ * {@link ClientHandler} (all per-connection work lives there). Unbinding stops new sessions and
+ * lets open ones finish the message in hand.
  */
 public final class SmtpProxyConsumer extends DefaultConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmtpProxyConsumer.class);
 
     private final SmtpProxyConfiguration configuration;
-    private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
+    private final WrapperStats stats;
+    private final Set<ClientHandler> sessions = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel listener;
 
-    SmtpProxyConsumer(SmtpProxyEndpoint endpoint, Processor processor, SmtpProxyConfiguration configuration) {
+    SmtpProxyConsumer(SmtpProxyEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
-        this.configuration = configuration;
+        this.configuration = endpoint.getConfiguration();
+        this.stats = endpoint.stats();
     }
 
-    SmtpProxyConfiguration configuration() {
-        return configuration;
+    @Override
+    public SmtpProxyEndpoint getEndpoint() {
+        return (SmtpProxyEndpoint) super.getEndpoint();
     }
 
     /** Counts a new session; false when the limit is reached. */
-    boolean admit(ClientSession session) {
+    boolean admit(ClientHandler session) {
         sessions.add(session);
         if (stopping) {
             session.retire(); // accepted just before the listener closed: it gets its 421 too
         }
-        configuration.stats.sessionsOpen.incrementAndGet(); // across consumers: a reload's old and new
-        return sessions.size() <= configuration.maxConnections;
+        stats.sessionsOpen.incrementAndGet(); // across consumers: a reload's old and new
+        return configuration.getMaxConnections() <= 0 || sessions.size() <= configuration.getMaxConnections();
     }
 
-    void release(ClientSession session) {
+    void release(ClientHandler session) {
         sessions.remove(session);
-        configuration.stats.sessionsOpen.decrementAndGet();
+        stats.sessionsOpen.decrementAndGet();
     }
 
     @Override
@@ -69,27 +73,30 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        SmtpServerDecoder decoder = new SmtpServerDecoder(configuration.maxMessageSize);
-                        ch.pipeline().addLast("idle", new IdleStateHandler(configuration.idleTimeoutSeconds, 0, 0, TimeUnit.SECONDS));
+                        SmtpServerDecoder decoder = new SmtpServerDecoder(configuration.getMaxMessageSize());
+                        if (configuration.getIdleTimeoutSeconds() > 0) {
+                            ch.pipeline().addLast("idle", new IdleStateHandler(configuration.getIdleTimeoutSeconds(), 0, 0, TimeUnit.SECONDS));
+                        }
                         ch.pipeline().addLast("decoder", decoder);
-                        ch.pipeline().addLast("session", new ClientSession(SmtpProxyConsumer.this, decoder));
+                        ch.pipeline().addLast("session", new ClientHandler(SmtpProxyConsumer.this, decoder));
                     }
                 });
+        HostPort listen = configuration.listenAddress();
         try {
-            listener = b.bind(configuration.listenHost, configuration.listenPort).sync().channel();
+            listener = b.bind(listen.host(), listen.port()).sync().channel();
         } catch (Exception e) {
             shutdownGroups();
-            throw new IllegalStateException("wrapper cannot listen on " + configuration.listenAddress() + ": " + e.getMessage()
-                    + (configuration.listenPort < 1024 ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE;"
+            throw new IllegalStateException("wrapper cannot listen on " + listen + ": " + e.getMessage()
+                    + (listen.port() < 1024 ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE;"
                     + " use -in_hostport localhost:5587)" : ""), e);
         }
-        LOG.info("SMTP proxy listening on {}, relaying to {}{}", configuration.listenAddress(), configuration.upstreamAddress(),
-                configuration.offersStartTls() ? " (STARTTLS offered)" : "");
+        LOG.info("SMTP proxy listening on {}, relaying to {}{}", listen, getEndpoint().upstreamAddress(),
+                getEndpoint().startTls().offersStartTls() ? " (STARTTLS offered)" : "");
     }
 
     /**
      * Unbinds, then lets each open session finish the message in hand before it says 421 and
-     * closes (see {@link ClientSession#retire}), for up to the drain timeout. Camel's route stop
+     * closes (see {@link ClientHandler#retire}), for up to the drain timeout. Camel's route stop
      * and route reload both come here, so neither cuts a message short.
      */
     @Override
@@ -100,14 +107,14 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
         }
         if (!sessions.isEmpty()) {
             LOG.info("SMTP proxy stopping: {} open sessions finish their current message first", sessions.size());
-            sessions.forEach(ClientSession::retire);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(configuration.drainTimeoutSeconds);
+            sessions.forEach(ClientHandler::retire);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(configuration.getDrainTimeoutSeconds());
             while (!sessions.isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             if (!sessions.isEmpty()) {
                 LOG.warn("{} sessions still open after {} s: closing them (their clients keep their messages)",
-                        sessions.size(), configuration.drainTimeoutSeconds);
+                        sessions.size(), configuration.getDrainTimeoutSeconds());
             }
         }
         shutdownGroups();

@@ -13,7 +13,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.smtp.SmtpResponse;
 import io.netty.handler.codec.smtp.SmtpResponseDecoder;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +24,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * The proxy's connection to the upstream MTA: lines out, replies back in order (Netty's
  * client-side {@link SmtpResponseDecoder} assembles multi-line replies), each awaited with a
- * timeout. STARTTLS puts an {@link SslHandler} first in the pipeline.
+ * timeout. STARTTLS puts an {@link SslHandler} ({@link StartTlsPolicy}'s) first in the pipeline.
  */
 final class UpstreamClient {
 
@@ -120,15 +119,14 @@ final class UpstreamClient {
         };
     }
 
-    /** Upgrades the connection after the upstream's 220 to STARTTLS. */
-    CompletableFuture<Void> startTls(SslContext ssl) {
+    /** Upgrades the connection after the upstream's 220 to STARTTLS: {@code tls} goes first in the pipeline. */
+    CompletableFuture<Void> startTls(SslHandler tls) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         channel.eventLoop().execute(() -> {
-            SslHandler handler = ssl.newHandler(channel.alloc(), host, port);
-            channel.pipeline().addFirst("tls", handler);
-            handler.handshakeFuture().addListener(f -> {
+            channel.pipeline().addFirst("tls", tls);
+            tls.handshakeFuture().addListener(f -> {
                 if (f.isSuccess()) {
-                    tls = true;
+                    this.tls = true;
                     done.complete(null);
                 } else {
                     done.completeExceptionally(f.cause());
@@ -146,6 +144,14 @@ final class UpstreamClient {
         return host + ":" + port;
     }
 
+    String host() {
+        return host;
+    }
+
+    int port() {
+        return port;
+    }
+
     /** Sends QUIT without waiting for much, then closes. */
     void quit() {
         if (channel.isActive()) {
@@ -153,17 +159,20 @@ final class UpstreamClient {
         }
     }
 
+    /** The next reply, awaited for at most {@code timeoutMillis} (0: no limit), past which the connection closes. */
     private CompletableFuture<SmtpReply> expect(long timeoutMillis) {
         CompletableFuture<SmtpReply> reply = new CompletableFuture<>();
         synchronized (waiting) {
             waiting.add(reply);
         }
-        ScheduledFuture<?> timer = channel.eventLoop().schedule(() -> {
-            if (reply.completeExceptionally(new TimeoutException("no reply from upstream within " + timeoutMillis + " ms"))) {
-                channel.close();
-            }
-        }, timeoutMillis, TimeUnit.MILLISECONDS);
-        reply.whenComplete((r, e) -> timer.cancel(false));
+        if (timeoutMillis > 0) {
+            ScheduledFuture<?> timer = channel.eventLoop().schedule(() -> {
+                if (reply.completeExceptionally(new TimeoutException("no reply from upstream within " + timeoutMillis + " ms"))) {
+                    channel.close();
+                }
+            }, timeoutMillis, TimeUnit.MILLISECONDS);
+            reply.whenComplete((r, e) -> timer.cancel(false));
+        }
         return reply;
     }
 

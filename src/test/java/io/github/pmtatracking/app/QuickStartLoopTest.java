@@ -76,7 +76,7 @@ class QuickStartLoopTest {
             assertTrue(unfolded.contains("<img src=\"http://localhost:" + httpPort + "/") || unfolded.contains("src=\"http://localhost:" + httpPort + "/"),
                     "an open pixel");
 
-            HttpResponse<byte[]> click = Http.get(httpPort, link.group(1).substring(("http://localhost:" + httpPort).length()));
+            HttpResponse<byte[]> click = Http.getFirst(httpPort, link.group(1).substring(("http://localhost:" + httpPort).length()));
             assertEquals(302, click.statusCode());
             String target = click.headers().firstValue("Location").orElse("");
 

@@ -18,10 +18,12 @@ class SettingsFileTest {
 
     private static final Path FILE = Path.of("config/application.properties");
 
-    /** A key read in Java: settings.get("a.b", ...), getInt("a.b", ...) and the like. */
-    private static final Pattern READ = Pattern.compile("\\.get(?:Int|Long|Boolean)?\\(\"([a-z_]+\\.[a-z0-9_.]+)\"");
-    /** A key read by a route file: {{a.b}} or {{a.b:default}}. */
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([a-z_]+\\.[a-z0-9_.]+)");
+    /** A key read in Java: settings.text("a.b"), flag("a.b"), @PropertyInject("a.b") and the like. */
+    private static final Pattern READ = Pattern.compile(
+            "(?:\\.(?:get(?:Int|Long|Boolean)?|text|optional|wholeNumber|number|positive|flag|path)|@PropertyInject)"
+            + "\\(\"([a-z_]+\\.[a-z0-9_.]+)\"");
+    /** A key read by a route file: {{a.b}}, {{a.b:default}} or through a function, {{listen:a.b}}. */
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(?:listen:)?([a-z_]+\\.[a-z0-9_.]+)");
     /** A value the code derives and hands to Camel itself (not a setting of its own). */
     private static final Pattern DERIVED = Pattern.compile("addOverrideProperty\\(\"([a-z_]+\\.[a-z0-9_.]+)\"");
 

@@ -59,7 +59,7 @@ class SideBySideTest {
             // all three serve: an open, an SMTP greeting
             String path = LinkCodec.unsigned().encode("http://t", TrackingLink.open("0000aabbccdd00112233", "a@example.com"))
                     .substring("http://t".length());
-            assertEquals(200, Http.get(httpPort, path).statusCode());
+            assertEquals(200, Http.getFirst(httpPort, path).statusCode());
             try (Socket s = new Socket("127.0.0.1", smtpPort)) {
                 s.setSoTimeout(5000);
                 BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));

@@ -26,10 +26,23 @@ public final class Http {
         return send(port, "GET", path, headers);
     }
 
+    /**
+     * A GET that may wait 15 s: the first request to a service just started (its classes load, its
+     * code is cold), where the answer is what is checked, not how fast it came on a busy machine.
+     */
+    public static HttpResponse<byte[]> getFirst(int port, String path) throws IOException, InterruptedException {
+        return send(port, "GET", path, Duration.ofSeconds(15));
+    }
+
     public static HttpResponse<byte[]> send(int port, String method, String path, String... headers)
             throws IOException, InterruptedException {
+        return send(port, method, path, Duration.ofSeconds(2), headers);
+    }
+
+    private static HttpResponse<byte[]> send(int port, String method, String path, Duration timeout, String... headers)
+            throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(2))
+                .timeout(timeout)
                 .method(method, HttpRequest.BodyPublishers.noBody());
         for (int i = 0; i + 1 < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);

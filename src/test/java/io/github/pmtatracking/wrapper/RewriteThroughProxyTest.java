@@ -30,20 +30,28 @@ class RewriteThroughProxyTest {
 
     private UpstreamSmtp upstream;
     private DefaultCamelContext camel;
-    private SmtpProxyConfiguration config;
+    private WrapperStats stats;
     private int port;
 
     @BeforeEach
     void start() throws Exception {
         upstream = UpstreamSmtp.plain();
         port = TestRedis.freePort();
-        config = new SmtpProxyConfiguration().listen("127.0.0.1", port).upstream("127.0.0.1", upstream.port())
-                .upstreamTls(null, SmtpProxyConfiguration.UpstreamTls.OFF).timeouts(30, 10, 10);
+        camel = new DefaultCamelContext();
+        // the route's placeholders from the settings file, the addresses from this test
+        camel.getPropertiesComponent().setLocation("classpath:config/application.properties");
+        java.util.Properties overrides = new java.util.Properties();
+        overrides.put("wrapper.in_hostport", "127.0.0.1:" + port);
+        overrides.put("wrapper.out_hostport", "127.0.0.1:" + upstream.port());
+        overrides.put("wrapper.upstream_starttls", "false");
+        camel.getPropertiesComponent().setOverrideProperties(overrides);
         EngagementTracking tracking = new EngagementTracking(new HtmlTracker(Rewritten.CODEC, Rewritten.URL, true, false, true),
                 EngagementTracking.MultiRecipient.TRACKED);
-        config.stats().tracking(tracking);
-        camel = new DefaultCamelContext();
-        camel.addComponent("smtp-proxy", new SmtpProxyComponent(config));
+        stats = new WrapperStats();
+        stats.tracking(tracking);
+        SmtpProxyComponent component = new SmtpProxyComponent();
+        component.setStats(stats);
+        camel.addComponent("smtp-proxy", component);
         camel.getRegistry().bind("engagementTracking", tracking);
         PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, "file:routes/wrapper.yaml"));
         camel.start();
@@ -82,9 +90,9 @@ class RewriteThroughProxyTest {
                 + "--b\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n"
                 + "<a href=3D\"https://c.example/\">=QQ</a>\n--b--\n");
         assertEquals(s(undecodable), withoutId(s(relay(undecodable))));
-        assertEquals(Map.of("too_deep", 1L, "undecodable_part", 2L, "unknown_charset", 1L), nonZero(config.stats().getMimeFaultsByReason()));
-        assertEquals(2, config.stats().getMessagesTracked(), "both went on with their id");
-        assertEquals(0, config.stats().getMessagesUnparseable());
+        assertEquals(Map.of("too_deep", 1L, "undecodable_part", 2L, "unknown_charset", 1L), nonZero(stats.getMimeFaultsByReason()));
+        assertEquals(2, stats.getMessagesTracked(), "both went on with their id");
+        assertEquals(0, stats.getMessagesUnparseable());
     }
 
     private static Map<String, Long> nonZero(Map<String, Long> counts) {
@@ -100,6 +108,6 @@ class RewriteThroughProxyTest {
         String got = withoutId(s(relay(latin1)));
         assertEquals("https://a.example/", links(got).get(0).link().targetUrl());
         assertEquals(s(latin1), spotsTakenOut(got));
-        assertEquals(Map.of("wrong_charset", 1L), nonZero(config.stats().getMimeFaultsByReason()));
+        assertEquals(Map.of("wrong_charset", 1L), nonZero(stats.getMimeFaultsByReason()));
     }
 }

@@ -34,7 +34,7 @@ class WrapperProxyTest {
     private TestProxy camel;
     private int port;
     private volatile Processor step = e -> { };
-    private SmtpProxyConfiguration config;
+    private WrapperStats stats;
 
     @BeforeAll
     static void certificates() throws Exception {
@@ -56,7 +56,7 @@ class WrapperProxyTest {
         upstream = up;
         camel = TestProxy.start(tls, up, withCertificate, maxSize, e -> step.process(e));
         port = camel.port();
-        config = camel.config();
+        stats = camel.stats();
     }
 
     private Session session(boolean startTls, boolean auth) throws Exception {
@@ -99,8 +99,8 @@ class WrapperProxyTest {
         send(s, m, null, null);
         List<UpstreamSmtp.Received> got = upstream.received();
         assertEquals(1, got.size());
-        assertEquals(1, config.stats().getMessagesRelayed());
-        assertEquals(0, config.stats().getRouteFailures());
+        assertEquals(1, stats.getMessagesRelayed());
+        assertEquals(0, stats.getRouteFailures());
         assertEquals("sender@example.com", got.get(0).from());
         assertEquals(List.of("bob@example.com"), got.get(0).recipients());
         // Jakarta Mail writes CRLF on the wire and ends the last line, as SMTP requires
@@ -213,8 +213,8 @@ class WrapperProxyTest {
             assertTrue(c.command("MAIL FROM:<s@example.com>").startsWith("250"), "the upstream transaction was reset");
         }
         assertEquals(0, upstream.received().size());
-        assertEquals(2, config.stats().getRouteFailures());
-        assertEquals(0, config.stats().getMessagesRelayed());
+        assertEquals(2, stats.getRouteFailures());
+        assertEquals(0, stats.getMessagesRelayed());
     }
 
     @Test
@@ -243,7 +243,7 @@ class WrapperProxyTest {
         try (SmtpScript c = new SmtpScript(port)) {
             startData(c);
             assertTrue(c.command("Subject: big\r\n\r\n" + "x".repeat(5000) + "\r\n.").startsWith("552"));
-            assertEquals(1, config.stats().getMessagesTooBig());
+            assertEquals(1, stats.getMessagesTooBig());
             assertTrue(c.command("NOOP").startsWith("250"));
         }
         assertEquals(0, upstream.received().size());

@@ -28,7 +28,7 @@ class WrapperRefusalTest {
     private UpstreamSmtp upstream;
     private TestProxy camel;
     private int port;
-    private SmtpProxyConfiguration config;
+    private WrapperStats stats;
 
     @BeforeAll
     static void certificates() throws Exception {
@@ -45,11 +45,11 @@ class WrapperRefusalTest {
         }
     }
 
-    private void proxy(UpstreamSmtp up, boolean withCertificate, long maxSize) throws Exception {
+    private void proxy(UpstreamSmtp up, boolean withCertificate, long maxSize, String... options) throws Exception {
         upstream = up;
-        camel = TestProxy.start(tls, up, withCertificate, maxSize, e -> { });
+        camel = TestProxy.start(tls, up, withCertificate, maxSize, e -> { }, options);
         port = camel.port();
-        config = camel.config();
+        stats = camel.stats();
     }
 
     @Test
@@ -74,10 +74,10 @@ class WrapperRefusalTest {
                 "502 5.5.1 Error: command not implemented", "500 5.5.1 Error: command not recognized",
                 "502 5.5.1 BDAT not supported (CHUNKING is not offered)"), replies);
         assertEquals(1, upstream.received().size(), "the session still works after the refusals");
-        assertEquals(5, config.stats().getCommandsRefusedByReason().get("not_implemented"));
-        assertEquals(1, config.stats().getCommandsRefusedByReason().get("unrecognized"));
-        assertEquals(1, config.stats().getCommandsRefusedByReason().get("not_offered"));
-        assertEquals(7, config.stats().getCommandsRefused());
+        assertEquals(5, stats.getCommandsRefusedByReason().get("not_implemented"));
+        assertEquals(1, stats.getCommandsRefusedByReason().get("unrecognized"));
+        assertEquals(1, stats.getCommandsRefusedByReason().get("not_offered"));
+        assertEquals(7, stats.getCommandsRefused());
     }
 
     @Test
@@ -96,8 +96,8 @@ class WrapperRefusalTest {
             assertTrue(c.command("NOOP a\tb").startsWith("250"), "TAB is allowed");
             sendOneMessage(c);
         }
-        assertEquals(5, config.stats().getCommandsRefusedByReason().get("control_bytes"));
-        assertEquals(2, config.stats().getCommandsRefusedByReason().get("invalid_utf8"));
+        assertEquals(5, stats.getCommandsRefusedByReason().get("control_bytes"));
+        assertEquals(2, stats.getCommandsRefusedByReason().get("invalid_utf8"));
         for (String line : upstream.commands()) {
             assertFalse(line.chars().anyMatch(ch -> ch < 0x20 && ch != '\t' || ch == 0x7f || ch == 0xfffd),
                     "relayed with a control byte or a replaced one: " + line);
@@ -123,7 +123,7 @@ class WrapperRefusalTest {
             assertTrue(line.length() <= 510, "relayed a line of " + line.length());
         }
         assertEquals(1, upstream.received().size());
-        assertEquals(4, config.stats().getCommandsRefusedByReason().get("too_long"));
+        assertEquals(4, stats.getCommandsRefusedByReason().get("too_long"));
     }
 
     @Test
@@ -160,10 +160,10 @@ class WrapperRefusalTest {
         }
         assertEquals(List.of("MAIL FROM:<s@example.com> SIZE=1000"),
                 upstream.commands().stream().filter(l -> l.startsWith("MAIL")).toList());
-        assertEquals(2, config.stats().getCommandsRefusedByReason().get("declared_size"));
-        assertEquals(2, config.stats().getMessagesTooBig(), "counted as messages refused for their size too");
-        assertEquals(2, config.stats().getMessagesRefusedPermanent());
-        assertEquals(1, config.stats().getMessagesRelayed());
+        assertEquals(2, stats.getCommandsRefusedByReason().get("declared_size"));
+        assertEquals(2, stats.getMessagesTooBig(), "counted as messages refused for their size too");
+        assertEquals(2, stats.getMessagesRefusedPermanent());
+        assertEquals(1, stats.getMessagesRelayed());
     }
 
     @Test
@@ -283,8 +283,7 @@ class WrapperRefusalTest {
 
     @Test
     void aSessionWithTooManyRefusalsIsClosedWith421() throws Exception {
-        proxy(UpstreamSmtp.plain(), false, 0);
-        config.maxRefusedCommands(3);
+        proxy(UpstreamSmtp.plain(), false, 0, "maxRefusedCommands=3");
         try (SmtpScript c = new SmtpScript(port)) {
             c.reply();
             c.command("EHLO client.example");
@@ -295,7 +294,7 @@ class WrapperRefusalTest {
                     c.command("XFORWARD ADDR=203.0.113.7") + "\n" + c.reply());
             assertTrue(c.closedByServer());
         }
-        assertEquals(1, config.stats().getCommandsRefusedByReason().get("too_many_errors"));
+        assertEquals(1, stats.getCommandsRefusedByReason().get("too_many_errors"));
     }
 
     private static void sendOneMessage(SmtpScript c) throws IOException {
