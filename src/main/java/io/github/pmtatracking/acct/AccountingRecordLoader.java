@@ -161,6 +161,14 @@ public final class AccountingRecordLoader implements AcctEtlStatsMXBean {
         return summary;
     }
 
+    /** The process stops (PowerMTA ended acct_etl): says what Redis has not confirmed. */
+    public void stopped() {
+        long unsaved = batches.queued() - redis.stored();
+        if (unsaved > 0) {
+            LOG.error("Stopped with {} records not yet confirmed by Redis", unsaved);
+        }
+    }
+
     public String summary() {
         double seconds = lines == 0 ? 0 : (System.nanoTime() - startedNanos) / 1e9;
         long skippedTotal = 0;

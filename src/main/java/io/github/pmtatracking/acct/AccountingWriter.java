@@ -1,13 +1,12 @@
 package io.github.pmtatracking.acct;
 
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisException;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.RedisSystemException;
@@ -26,10 +25,12 @@ public final class AccountingWriter {
     private static final Logger LOG = LoggerFactory.getLogger(AccountingWriter.class);
 
     /**
-     * SET of every key of a batch, each with its TTL (0: none), in one command. Lettuce spends a
-     * few microseconds per command on its event loop; one script call per batch takes that cost
-     * once per thousand records. The batch is applied whole or not at all, and SET is idempotent,
-     * so a batch tried again is harmless.
+     * SET of every key of a batch, each with its TTL (0: none), in one command on the factory's
+     * shared connection. Measured against a Spring Data Redis pipeline of SETs (a connection of its
+     * own, flushed once per batch) for 1M records: the pipeline cost Redis 4 s less but the JVM
+     * 5 s more (Lettuce's event loop 3.7 s, the writer 1.4 s), about 16% more CPU in all on two
+     * cores, so one script call per batch stays, as before. The batch is applied whole or not at
+     * all, and SET is idempotent, so a batch tried again is harmless.
      */
     static final byte[] SET_ALL = """
             for i = 1, #KEYS do

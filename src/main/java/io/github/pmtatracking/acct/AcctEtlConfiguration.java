@@ -54,7 +54,7 @@ public final class AcctEtlConfiguration implements CamelConfiguration {
         return new PipeComponent();
     }
 
-    @BindToRegistry("accountingRecordLoader")
+    @BindToRegistry(value = "accountingRecordLoader", destroyMethod = "stopped")
     public AccountingRecordLoader accountingRecordLoader(CamelContext camel) {
         return loader(camel);
     }
