@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +27,16 @@ public final class AccountingHeader {
     private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
 
     private final List<String> columns;
+    private final Map<String, Integer> indexes = new HashMap<>(); // column name -> field index
     private final int messageIdIndex;
     private final int[] storedIndexes; // the columns copied into each msgID_ record
     private final String[] quotedNames; // their names, JSON-escaped once
 
     private AccountingHeader(List<String> columns, Predicate<String> stored) {
         this.columns = List.copyOf(columns);
+        for (int i = columns.size() - 1; i >= 0; i--) {
+            indexes.put(columns.get(i), i); // the first of a repeated name, as indexOf finds it
+        }
         this.messageIdIndex = columns.indexOf(MESSAGE_ID_FIELD);
         List<Integer> keep = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
@@ -76,6 +81,12 @@ public final class AccountingHeader {
         return columns;
     }
 
+    /** The field index of a column, or -1. */
+    public int indexOf(String column) {
+        Integer i = indexes.get(column);
+        return i == null ? -1 : i;
+    }
+
     public String messageId(List<String> record) {
         return record.get(messageIdIndex);
     }
@@ -97,6 +108,17 @@ public final class AccountingHeader {
         }
     }
 
+    /** True when Jackson's JSON string escaping leaves the text as it is: no quote, backslash or control character. */
+    private static boolean plain(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The enrichment JSON of a delivery record: the stored columns, by name, as strings. */
     public String enrichmentJson(List<String> record) {
         // Built directly with Jackson's string escaping: a JsonGenerator per record cost more
@@ -108,7 +130,12 @@ public final class AccountingHeader {
                 sb.append(',');
             }
             sb.append('"').append(quotedNames[k]).append("\":\"");
-            ESCAPER.quoteAsString(record.get(i), sb);
+            String value = record.get(i);
+            if (plain(value)) {
+                sb.append(value); // most values: nothing to escape, and Jackson would copy them one char at a time
+            } else {
+                ESCAPER.quoteAsString(value, sb);
+            }
             sb.append('"');
         }
         return sb.append('}').toString();

@@ -1,10 +1,9 @@
 package io.github.pmtatracking.acct;
 
 /**
- * Where accounting data lives in Redis. Defaults are the original's: {@code acct_headers},
- * {@code msgID_<id>} kept 10 days (SparkPost's event retention).
+ * Where accounting data lives in Redis ({@code redis.acct_headers_key}, {@code redis.msgid_prefix},
+ * {@code redis.msgid_ttl_seconds}; the original's are {@code acct_headers}, {@code msgID_<id>}
+ * kept 10 days, SparkPost's event retention).
  */
 public record AccountingKeys(String headersKey, String messagePrefix, long ttlSeconds) {
-
-    public static final long TEN_DAYS = 10L * 24 * 3600;
 }

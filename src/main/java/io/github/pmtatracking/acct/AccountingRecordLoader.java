@@ -1,142 +1,147 @@
 package io.github.pmtatracking.acct;
 
-import io.github.pmtatracking.redis.PipelinedRedisWriter;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Predicate;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+import org.apache.camel.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns PowerMTA accounting lines into Redis records: a header record is stored under
- * {@code acct_headers}, each delivery record as {@code msgID_<id>} with a TTL. Any other line is
- * skipped, counted by reason and logged with its line number; nothing stops the pipe.
+ * The steps of acct-etl.yaml that Camel has no word for: what a CSV line of PowerMTA's accounting
+ * pipe is (the header record, a delivery record, or a line skipped and why), the header in use, the
+ * count of every skip by reason, and the summary at end of input. Lines come one at a time, in
+ * order, from the route's split, one record per line.
  */
 public final class AccountingRecordLoader implements AcctEtlStatsMXBean {
 
+    /** The header the route chooses on: {@value #HEADER}, {@value #DELIVERY}, or a {@link SkipReason} label. */
+    public static final String RECORD = "AccountingRecord";
+    public static final String HEADER = "header";
+    public static final String DELIVERY = "delivery";
+
     private static final Logger LOG = LoggerFactory.getLogger(AccountingRecordLoader.class);
     private static final int WARNINGS_PER_REASON = 100; // then counted only, so bad input can't flood the log
-    private static final char BOM = '\uFEFF';
     private static final String DELIVERY_TYPE = "d";
 
-    private final PipelinedRedisWriter redis;
+    private final AccountingWriter redis;
+    private final AccountingBatches batches;
     private final AccountingKeys keys;
     private final Predicate<String> storedColumns;
-    private final AccountingLineParser parser = new AccountingLineParser();
     private final AtomicLongArray skipped = new AtomicLongArray(SkipReason.values().length);
     private final Set<String> otherTypesSeen = new HashSet<>();
     private long startedNanos;
 
     private AccountingHeader header;
-    private boolean storedHeaderLooked;
-    private volatile long lines; // written by the route's thread only; volatile for JMX readers
-    private volatile long queued;
-    private long stored;
+    private volatile long lines; // the line in hand; written by the route's thread only, volatile for JMX readers
+    private volatile long deliveriesRead;
 
-    public AccountingRecordLoader(PipelinedRedisWriter redis, AccountingKeys keys, Predicate<String> storedColumns) {
+    public AccountingRecordLoader(AccountingWriter redis, AccountingBatches batches, AccountingKeys keys,
+                                  Predicate<String> storedColumns) {
         this.redis = redis;
+        this.batches = batches;
         this.keys = keys;
         this.storedColumns = storedColumns;
     }
 
-    /** The next lines of input, in order. Never throws for bad input. */
-    public void acceptAll(List<String> lines) throws InterruptedException {
-        for (String line : lines) {
-            accept(line);
+    /**
+     * What the next line is: sets {@value #RECORD} and returns the new body, an {@link AccountingHeader},
+     * an {@link AccountingRecord}, or for a skipped line the reason in words. {@code fields} is what
+     * camel-csv made of the line (one empty field for an empty line).
+     */
+    public Object classify(@Body List<String> fields, @Headers Map<String, Object> headers) {
+        nextLine();
+        if (fields.isEmpty() || fields.size() == 1 && fields.get(0).isEmpty()) {
+            return skip(headers, SkipReason.EMPTY_LINE, "empty line");
         }
-    }
-
-    /** The next line of input, in order. Never throws for bad input. */
-    public void accept(String line) throws InterruptedException {
-        long lineNumber = ++lines;
-        if (lineNumber == 1) {
-            startedNanos = System.nanoTime();
-        }
-        String text = line;
-        if (!text.isEmpty() && text.charAt(text.length() - 1) == '\r') {
-            text = text.substring(0, text.length() - 1);
-        }
-        if (!text.isEmpty() && text.charAt(0) == BOM) {
-            LOG.warn("line {}: byte-order mark removed", lineNumber);
-            text = text.substring(1);
-        }
-        try {
-            store(parser.parse(text), lineNumber);
-        } catch (BadRecordException e) {
-            skip(e.reason(), lineNumber, e.getMessage());
-        }
-    }
-
-    private void store(List<String> fields, long lineNumber) throws BadRecordException, InterruptedException {
         String type = fields.get(0);
         if (type.equals(AccountingHeader.TYPE_FIELD)) {
-            storeHeader(fields, lineNumber);
-            return;
+            AccountingHeader h = AccountingHeader.of(fields, storedColumns);
+            if (!h.hasMessageId()) {
+                return skip(headers, SkipReason.HEADER_WITHOUT_MESSAGE_ID,
+                        "header record has no " + AccountingHeader.MESSAGE_ID_FIELD + " column: " + fields);
+            }
+            headers.put(RECORD, HEADER);
+            return h;
         }
         if (!type.equals(DELIVERY_TYPE)) {
-            if (otherTypesSeen.add(type)) {
-                LOG.info("line {}: skipping records of type '{}' (only d records are stored); further ones are counted",
-                        lineNumber, abbreviate(type));
-            }
-            throw new BadRecordException(SkipReason.OTHER_TYPE, null);
+            return skip(headers, SkipReason.OTHER_TYPE, type);
         }
-        AccountingHeader h = header();
+        AccountingHeader h = header;
         if (h == null) {
-            throw new BadRecordException(SkipReason.NO_HEADER, "delivery record before any header record");
+            return skip(headers, SkipReason.NO_HEADER, "delivery record before any header record");
         }
         if (fields.size() != h.size()) {
-            throw new BadRecordException(SkipReason.FIELD_COUNT,
-                    fields.size() + " fields where the header has " + h.size());
+            return skip(headers, SkipReason.FIELD_COUNT, fields.size() + " fields where the header has " + h.size());
         }
-        String messageId = h.messageId(fields);
-        if (messageId.isBlank()) {
-            throw new BadRecordException(SkipReason.EMPTY_MESSAGE_ID, "empty " + AccountingHeader.MESSAGE_ID_FIELD);
+        if (h.messageId(fields).isBlank()) {
+            return skip(headers, SkipReason.EMPTY_MESSAGE_ID, "empty " + AccountingHeader.MESSAGE_ID_FIELD);
         }
-        String json = h.enrichmentJson(fields);
-        redis.set(keys.messagePrefix() + messageId, json, keys.ttlSeconds());
-        queued++;
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("Loaded {}{} -> {}", keys.messagePrefix(), messageId, json);
-        }
+        headers.put(RECORD, DELIVERY);
+        deliveriesRead++;
+        return new AccountingRecord(h, fields);
     }
 
-    private void storeHeader(List<String> fields, long lineNumber) throws BadRecordException, InterruptedException {
-        AccountingHeader h = AccountingHeader.of(fields, storedColumns);
-        if (!h.hasMessageId()) {
-            throw new BadRecordException(SkipReason.HEADER_WITHOUT_MESSAGE_ID,
-                    "header record has no " + AccountingHeader.MESSAGE_ID_FIELD + " column: " + fields);
+    /** The next line is one camel-csv could not read: a quote left open. */
+    public void brokenQuote() {
+        nextLine();
+        skip(SkipReason.BROKEN_QUOTE.label(), "unbalanced quotes");
+    }
+
+    private void nextLine() {
+        if (lines == 0) {
+            startedNanos = System.nanoTime();
         }
+        lines++;
+    }
+
+    private static String skip(Map<String, Object> headers, SkipReason reason, String why) {
+        headers.put(RECORD, reason.label());
+        return why;
+    }
+
+    /** A header record: the columns of the delivery records that follow. */
+    public void useHeader(@Body AccountingHeader h) {
         header = h;
-        redis.set(keys.headersKey(), h.toJson(), 0);
-        LOG.info("line {}: PMTA accounting headers from pipe {}", lineNumber, fields);
+        LOG.info("line {}: PMTA accounting headers from pipe {}", lines, h.columns());
     }
 
-    /** The header of this run, else the one a previous run stored in Redis. */
-    private AccountingHeader header() throws InterruptedException {
-        if (header == null && !storedHeaderLooked) {
-            storedHeaderLooked = true;
-            String json = redis.get(keys.headersKey());
-            if (json != null) {
-                try {
-                    header = AccountingHeader.fromJson(json, storedColumns);
-                    LOG.info("Using the accounting headers stored in Redis: {}", header.columns());
-                } catch (IllegalArgumentException e) {
-                    LOG.warn("Ignoring {} in Redis: {}", keys.headersKey(), e.getMessage());
-                }
+    /**
+     * Before the first line: the header an earlier run stored in Redis, for delivery records that
+     * come before any header record of this run. Throws while Redis is away (the route retries).
+     */
+    public void readStoredHeader() {
+        String json = redis.get(keys.headersKey());
+        if (json != null) {
+            try {
+                header = AccountingHeader.fromJson(json, storedColumns);
+                LOG.info("Using the accounting headers stored in Redis: {}", header.columns());
+            } catch (IllegalArgumentException e) {
+                LOG.warn("Ignoring {} in Redis: {}", keys.headersKey(), e.getMessage());
             }
         }
-        return header;
     }
 
-    private void skip(SkipReason reason, long lineNumber, String why) {
+    /** A line that is not stored: counted by reason, and logged (the first 100 of each reason). */
+    public void skip(@Header(RECORD) String label, @Body String why) {
+        SkipReason reason = SkipReason.valueOf(label.toUpperCase(Locale.ROOT));
         long n = skipped.incrementAndGet(reason.ordinal());
+        long lineNumber = lines;
         if (reason == SkipReason.OTHER_TYPE) {
-            return; // logged once per type above
+            if (otherTypesSeen.add(why)) {
+                LOG.info("line {}: skipping records of type '{}' (only d records are stored); further ones are counted",
+                        lineNumber, why.length() <= 20 ? why : why.substring(0, 20) + "...");
+            }
+            return;
         }
         if (n <= WARNINGS_PER_REASON) {
             LOG.warn("line {}: skipped ({}): {}", lineNumber, reason.label(), why);
@@ -146,13 +151,22 @@ public final class AccountingRecordLoader implements AcctEtlStatsMXBean {
         }
     }
 
-    /** Waits until Redis holds everything read, logs the summary line and returns it. */
+    /** End of input: waits until Redis holds every record handed to it, logs the summary line and returns it. */
     public String finish() throws InterruptedException {
-        redis.drain();
-        stored = queued; // drain returned: Redis confirmed every command
+        while (redis.stored() < batches.queued()) {
+            Thread.sleep(5); // the writer is still at the last batches (or waiting for Redis to come back)
+        }
         String summary = summary();
         LOG.info(summary);
         return summary;
+    }
+
+    /** The process stops (PowerMTA ended acct_etl): says what Redis has not confirmed. */
+    public void stopped() {
+        long unsaved = batches.queued() - redis.stored();
+        if (unsaved > 0) {
+            LOG.error("Stopped with {} records not yet confirmed by Redis", unsaved);
+        }
     }
 
     public String summary() {
@@ -163,9 +177,9 @@ public final class AccountingRecordLoader implements AcctEtlStatsMXBean {
             skippedTotal += e.getValue();
             reasons.add(e.getKey().label() + "=" + e.getValue());
         }
-        return String.format(java.util.Locale.ROOT,
+        return String.format(Locale.ROOT,
                 "acct_etl: %d lines read, %d delivery records stored, %d skipped%s, in %.2f s",
-                lines, stored, skippedTotal, reasons, seconds);
+                lines, redis.deliveriesStored(), skippedTotal, reasons, seconds);
     }
 
     public long skipped(SkipReason reason) {
@@ -190,7 +204,7 @@ public final class AccountingRecordLoader implements AcctEtlStatsMXBean {
 
     @Override
     public long getDeliveryRecordsRead() {
-        return queued;
+        return deliveriesRead;
     }
 
     @Override
@@ -200,12 +214,8 @@ public final class AccountingRecordLoader implements AcctEtlStatsMXBean {
 
     @Override
     public Map<String, Long> getSkippedByReason() {
-        Map<String, Long> m = new java.util.TreeMap<>();
+        Map<String, Long> m = new TreeMap<>();
         skippedByReason().forEach((k, v) -> m.put(k.label(), v));
         return m;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 20 ? s : s.substring(0, 20) + "...";
     }
 }

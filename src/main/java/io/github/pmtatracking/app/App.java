@@ -62,7 +62,7 @@ public enum App {
             case TRACKER -> new io.github.pmtatracking.tracker.TrackerConfiguration();
             case FEEDER -> new io.github.pmtatracking.feeder.FeederConfiguration();
             case WRAPPER -> new io.github.pmtatracking.wrapper.WrapperConfiguration(ownTracker);
-            case ACCT_ETL -> null;
+            case ACCT_ETL -> new io.github.pmtatracking.acct.AcctEtlConfiguration();
             case LINKTOOL -> null;
         };
     }

@@ -123,7 +123,7 @@ final class CamelApplication {
                     case TRACKER -> throw new IllegalStateException("the tracker has its configuration class");
                     case FEEDER -> throw new IllegalStateException("the feeder has its configuration class");
                     case WRAPPER -> throw new IllegalStateException("the wrapper has its configuration class");
-                    case ACCT_ETL -> new AcctEtlWiring(wiring, redis);
+                    case ACCT_ETL -> throw new IllegalStateException("acct_etl has its configuration class");
                     case LINKTOOL -> throw new IllegalStateException("linktool does not run in Camel");
                 };
                 resources.add(flow);

@@ -1,0 +1,130 @@
+package io.github.pmtatracking.acct;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.RedisSystemException;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.ReturnType;
+
+/**
+ * Writes a batch of accounting records to Redis through Spring Data Redis: {@code SET
+ * msgID_<id> <json> EX <ttl>} for each delivery record, {@code SET acct_headers <json>} for a
+ * header record. A failure is thrown back to the route, whose error policy (retry-while-away) keeps
+ * the batch and tries again; this class only says once that Redis is away and once that it is back.
+ */
+public final class AccountingWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccountingWriter.class);
+
+    /**
+     * SET of every key of a batch, each with its TTL (0: none), in one command on the factory's
+     * shared connection. Measured against a Spring Data Redis pipeline of SETs (a connection of its
+     * own, flushed once per batch) for 1M records: the pipeline cost Redis 4 s less but the JVM
+     * 5 s more (Lettuce's event loop 3.7 s, the writer 1.4 s), about 16% more CPU in all on two
+     * cores, so one script call per batch stays, as before. The batch is applied whole or not at
+     * all, and SET is idempotent, so a batch tried again is harmless.
+     */
+    static final byte[] SET_ALL = """
+            for i = 1, #KEYS do
+              local ttl = tonumber(ARGV[2 * i])
+              if ttl > 0 then
+                redis.call('SET', KEYS[i], ARGV[2 * i - 1], 'EX', ttl)
+              else
+                redis.call('SET', KEYS[i], ARGV[2 * i - 1])
+              end
+            end
+            return #KEYS
+            """.getBytes(StandardCharsets.UTF_8);
+
+    private final RedisConnectionFactory redis;
+    private final String where;
+    private final AccountingBatches batches;
+    private final LongAdder stored = new LongAdder();
+    private final LongAdder deliveriesStored = new LongAdder();
+    private volatile long outageStartedNanos; // 0 while Redis answers
+
+    public AccountingWriter(RedisConnectionFactory redis, String where, AccountingBatches batches) {
+        this.redis = redis;
+        this.where = where;
+        this.batches = batches;
+    }
+
+    /** Writes the batch, as one script call; throws if Redis did not take it. */
+    public void write(RedisBatch batch) {
+        if (batch.size() == 0) {
+            return;
+        }
+        try (RedisConnection c = redis.getConnection()) {
+            c.scriptingCommands().eval(SET_ALL, ReturnType.INTEGER, batch.size(), batch.keysAndArgs());
+        } catch (DataAccessException e) {
+            throw away(e);
+        }
+        confirmed(batch.size(), batch.deliveries());
+    }
+
+    /** The value of a key, or null; throws while Redis is away (the route's retry policy waits). */
+    public String get(String key) {
+        try (RedisConnection c = redis.getConnection()) {
+            byte[] v = c.stringCommands().get(utf8(key));
+            return v == null ? null : new String(v, StandardCharsets.UTF_8);
+        } catch (DataAccessException e) {
+            throw away(e);
+        }
+    }
+
+    /**
+     * Redis did not take the command: says so once, and returns what the route's retry policy
+     * retries. Lettuce refuses commands while its connection is down ("Currently not connected"),
+     * which Spring Data Redis reports as a {@link RedisSystemException} like any other; that is
+     * Redis being away, not an answer, so it becomes a connection failure. An answer Redis gave
+     * (an error reply) stays what it is and is not retried.
+     */
+    private DataAccessException away(DataAccessException e) {
+        DataAccessException away = e;
+        if (e instanceof RedisSystemException && e.getCause() instanceof RedisException lettuce
+                && !(lettuce instanceof RedisCommandExecutionException)) {
+            away = new RedisConnectionFailureException(lettuce.getMessage(), lettuce);
+        }
+        if (!(away instanceof org.springframework.dao.DataAccessResourceFailureException)) {
+            return away;
+        }
+        if (outageStartedNanos == 0) {
+            outageStartedNanos = System.nanoTime();
+            LOG.warn("Redis at {} is unreachable ({}); holding {} records and retrying until it answers",
+                    where, e.getMostSpecificCause().getMessage(), batches.queued() - stored.sum());
+        }
+        return away;
+    }
+
+    private void confirmed(int commands, int deliveries) {
+        stored.add(commands);
+        deliveriesStored.add(deliveries);
+        long since = outageStartedNanos;
+        if (since != 0) {
+            outageStartedNanos = 0;
+            LOG.info("Redis at {} answers again after {} s", where, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since));
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** SET commands Redis confirmed (msgID_ keys and header records). */
+    public long stored() {
+        return stored.sum();
+    }
+
+    /** Delivery records Redis confirmed. */
+    public long deliveriesStored() {
+        return deliveriesStored.sum();
+    }
+}
