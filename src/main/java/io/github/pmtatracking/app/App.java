@@ -54,8 +54,8 @@ public enum App {
     /**
      * Its configuration class: builds the dataflow's beans from the settings and binds them, with
      * {@code <command>Stats} (an MXBean, shown in JMX as {@code io.github.pmtatracking:type=<command>,name=stats})
-     * and {@code <command>Metrics} (a Micrometer {@code MeterBinder}); null while it is still wired
-     * by an {@code app/*Wiring} class. {@code ownTracker}: a tracker of the same process, or null.
+     * and {@code <command>Metrics} (a Micrometer {@code MeterBinder}). {@code ownTracker}: a
+     * tracker of the same process, or null.
      */
     public org.apache.camel.CamelConfiguration configuration(String ownTracker) {
         return switch (this) {
@@ -63,7 +63,7 @@ public enum App {
             case FEEDER -> new io.github.pmtatracking.feeder.FeederConfiguration();
             case WRAPPER -> new io.github.pmtatracking.wrapper.WrapperConfiguration(ownTracker);
             case ACCT_ETL -> new io.github.pmtatracking.acct.AcctEtlConfiguration();
-            case LINKTOOL -> null;
+            case LINKTOOL -> throw new IllegalStateException("linktool does not run in Camel");
         };
     }
 

@@ -1,22 +1,26 @@
 package io.github.pmtatracking.app;
 
 import io.github.pmtatracking.config.HostPort;
-import java.util.ArrayList;
-import java.util.List;
+import io.github.pmtatracking.config.Settings;
 import io.github.pmtatracking.redis.EmbeddedRedis;
 import io.github.pmtatracking.redis.RedisAddress;
 import io.github.pmtatracking.redis.RedisConnections;
-import java.time.Duration;
-import java.util.stream.Collectors;
 import io.github.pmtatracking.redis.RedisHealthCheck;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.apache.camel.component.micrometer.MicrometerConstants;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,18 +34,15 @@ final class CamelApplication {
     private static final Logger LOG = LoggerFactory.getLogger(CamelApplication.class);
 
     private final List<App> apps;
-    private final java.util.Map<String, String> invocation;
-    private final io.github.pmtatracking.config.Settings settings;
-    private final Settings wiring;
+    private final Map<String, String> invocation;
+    private final Settings settings;
     private final AppHome home;
     private final List<AutoCloseable> resources = new ArrayList<>();
 
     /** {@code flags}: the command line's flags as settings keys ({@code tracker.in_hostport}), Camel override properties. */
-    CamelApplication(List<App> apps, java.util.Map<String, String> flags, io.github.pmtatracking.config.Settings settings,
-            Settings wiring, AppHome home) {
+    CamelApplication(List<App> apps, Map<String, String> flags, Settings settings, AppHome home) {
         this.apps = apps;
         this.invocation = flags;
-        this.wiring = wiring;
         this.settings = settings;
         this.home = home;
     }
@@ -51,7 +52,7 @@ final class CamelApplication {
             @Override
             protected org.apache.camel.CamelContext createCamelContext() {
                 org.apache.camel.CamelContext camel = super.createCamelContext();
-                io.github.pmtatracking.config.Settings.configure(camel.getPropertiesComponent());
+                Settings.configure(camel.getPropertiesComponent());
                 return camel;
             }
         };
@@ -59,8 +60,8 @@ final class CamelApplication {
         // the one settings system: Camel's properties. Every default is in the jar's copy of
         // config/application.properties; the file on disk overrides it, environment variables
         // (A_X for a.x) and -D system properties override that, and flags override everything
-        main.setDefaultPropertyPlaceholderLocation(io.github.pmtatracking.config.Settings.locations(home.configFile()));
-        main.addInitialProperty(io.github.pmtatracking.config.Settings.HOME, home.dir().toString());
+        main.setDefaultPropertyPlaceholderLocation(Settings.locations(home.configFile()));
+        main.addInitialProperty(Settings.HOME, home.dir().toString());
         invocation.forEach(main::addOverrideProperty);
         // the context's name is in every route MBean's name (Jolokia, Hawtio, jolokia-access.xml)
         main.addInitialProperty("camel.main.name", "pmta-tracking");
@@ -104,33 +105,17 @@ final class CamelApplication {
                 main.bind("redisHealthCheck", redisHealth);
             }
             for (App app : apps) {
-                org.apache.camel.CamelConfiguration configuration = app.configuration(ownTrackerUrl());
-                if (configuration != null) {
-                    main.configure().addConfiguration(configuration);
-                    main.addMainListener(new MainListenerSupport() {
-                        @Override
-                        public void beforeStart(BaseMainSupport m) {
-                            org.apache.camel.spi.Registry registry = m.getCamelContext().getRegistry();
-                            resources.add(JmxRegistration.register("io.github.pmtatracking:type=" + app.command() + ",name=stats",
-                                    registry.lookupByName(app.statsBean())));
-                            registry.lookupByNameAndType(app.metricsBean(), io.micrometer.core.instrument.binder.MeterBinder.class)
-                                    .bindTo(metrics);
-                        }
-                    });
-                    continue;
-                }
-                Dataflow flow = switch (app) {
-                    case TRACKER -> throw new IllegalStateException("the tracker has its configuration class");
-                    case FEEDER -> throw new IllegalStateException("the feeder has its configuration class");
-                    case WRAPPER -> throw new IllegalStateException("the wrapper has its configuration class");
-                    case ACCT_ETL -> throw new IllegalStateException("acct_etl has its configuration class");
-                    case LINKTOOL -> throw new IllegalStateException("linktool does not run in Camel");
-                };
-                resources.add(flow);
-                flow.bindTo(main);
-                resources.add(JmxRegistration.register("io.github.pmtatracking:type=" + app.command() + ",name=stats",
-                        flow.stats()));
-                flow.metrics().bindTo(metrics);
+                // the dataflow's beans, from its configuration class; its counters in JMX and Prometheus
+                main.configure().addConfiguration(app.configuration(ownTrackerUrl()));
+                main.addMainListener(new MainListenerSupport() {
+                    @Override
+                    public void beforeStart(BaseMainSupport m) {
+                        Registry registry = m.getCamelContext().getRegistry();
+                        resources.add(JmxRegistration.register("io.github.pmtatracking:type=" + app.command() + ",name=stats",
+                                registry.lookupByName(app.statsBean())));
+                        registry.lookupByNameAndType(app.metricsBean(), MeterBinder.class).bindTo(metrics);
+                    }
+                });
             }
             if (apps.equals(List.of(App.ACCT_ETL))) {
                 // a pipe program: when PowerMTA stops it, leave quickly

@@ -64,10 +64,8 @@ public final class PmtaTracking {
         }
         AppHome home = AppHome.detect();
         Settings settings;
-        io.github.pmtatracking.app.Settings wiring; // the dataflows not yet on configuration classes
         try {
             settings = Settings.load(home.configFile(), home.dir(), invocation.flags());
-            wiring = io.github.pmtatracking.app.Settings.load(home.configFile(), invocation.flags());
         } catch (IllegalStateException | IllegalArgumentException e) {
             System.err.println("pmta-tracking: " + e.getMessage());
             return 1;
@@ -83,7 +81,7 @@ public final class PmtaTracking {
             }
         }
         try {
-            return new CamelApplication(invocation.apps(), invocation.flags(), settings, wiring, home).run();
+            return new CamelApplication(invocation.apps(), invocation.flags(), settings, home).run();
         } catch (IllegalArgumentException e) {
             System.err.println("pmta-tracking: " + e.getMessage());
             return 2;

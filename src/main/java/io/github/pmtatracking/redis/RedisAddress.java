@@ -12,8 +12,6 @@ import java.net.UnknownHostException;
  */
 public final class RedisAddress {
 
-    public static final String DEFAULT_URL = "redis://127.0.0.1:6379";
-
     private final RedisURI uri;
 
     private RedisAddress(RedisURI uri) {
