@@ -5,6 +5,7 @@ import io.lettuce.core.RedisException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -44,14 +45,15 @@ public final class AccountingWriter {
             return #KEYS
             """.getBytes(StandardCharsets.UTF_8);
 
-    private final RedisConnectionFactory redis;
+    private final Supplier<RedisConnectionFactory> redis;
     private final String where;
     private final AccountingBatches batches;
     private final LongAdder stored = new LongAdder();
     private final LongAdder deliveriesStored = new LongAdder();
     private volatile long outageStartedNanos; // 0 while Redis answers
 
-    public AccountingWriter(RedisConnectionFactory redis, String where, AccountingBatches batches) {
+    /** {@code redis}: the process's connection factory, looked up at the first command (it is built on first use). */
+    public AccountingWriter(Supplier<RedisConnectionFactory> redis, String where, AccountingBatches batches) {
         this.redis = redis;
         this.where = where;
         this.batches = batches;
@@ -62,7 +64,7 @@ public final class AccountingWriter {
         if (batch.size() == 0) {
             return;
         }
-        try (RedisConnection c = redis.getConnection()) {
+        try (RedisConnection c = redis.get().getConnection()) {
             c.scriptingCommands().eval(SET_ALL, ReturnType.INTEGER, batch.size(), batch.keysAndArgs());
         } catch (DataAccessException e) {
             throw away(e);
@@ -72,7 +74,7 @@ public final class AccountingWriter {
 
     /** The value of a key, or null; throws while Redis is away (the route's retry policy waits). */
     public String get(String key) {
-        try (RedisConnection c = redis.getConnection()) {
+        try (RedisConnection c = redis.get().getConnection()) {
             byte[] v = c.stringCommands().get(utf8(key));
             return v == null ? null : new String(v, StandardCharsets.UTF_8);
         } catch (DataAccessException e) {

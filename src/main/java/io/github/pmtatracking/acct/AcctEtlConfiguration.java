@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -123,7 +124,7 @@ public final class AcctEtlConfiguration implements CamelConfiguration {
             Settings s = Settings.of(camel);
             AccountingKeys keys = new AccountingKeys(s.text("redis.acct_headers_key"), s.text("redis.msgid_prefix"),
                     s.positive("redis.msgid_ttl_seconds"));
-            RedisConnectionFactory redis = camel.getRegistry().lookupByNameAndType(RedisConnections.BEAN,
+            Supplier<RedisConnectionFactory> redis = () -> camel.getRegistry().lookupByNameAndType(RedisConnections.BEAN,
                     RedisConnectionFactory.class);
             String where = RedisAddress.parse(s.text("redis.url")).display();
             batches = new AccountingBatches(keys);
