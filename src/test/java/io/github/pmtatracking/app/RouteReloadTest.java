@@ -67,17 +67,18 @@ class RouteReloadTest {
 
             // a broken edit (YAML that does not parse), and one Camel only sees when it builds the route
             // (a setHeader without a value): both refused, the running routes stay
+            // each edit adds a step at the end of the tracker route, the file's first
             String trackerYaml = Files.readString(routes.resolve("tracker.yaml"));
-            Files.writeString(routes.resolve("tracker.yaml"), trackerYaml + "        - setHeader: [unclosed\n");
+            Files.writeString(routes.resolve("tracker.yaml"), trackerRouteEnd(trackerYaml, "        - setHeader: [unclosed\n"));
             app.awaitOutput("routes/tracker.yaml was not loaded", 30);
-            Files.writeString(routes.resolve("tracker.yaml"), trackerYaml + "        - setHeader:\n            name: X-Route-Version\n");
+            Files.writeString(routes.resolve("tracker.yaml"), trackerRouteEnd(trackerYaml, "        - setHeader:\n            name: X-Route-Version\n"));
             awaitCount(app, "routes/tracker.yaml was not loaded", 2);
             Thread.sleep(500);
             assertEquals(0, clicks.version2.get());
 
             // the tracker's answers get a header, the wrapper logs each message: both visible once reloaded
-            Files.writeString(routes.resolve("tracker.yaml"), trackerYaml
-                    + "        - setHeader:\n            name: X-Route-Version\n            constant: \"2\"\n");
+            Files.writeString(routes.resolve("tracker.yaml"), trackerRouteEnd(trackerYaml,
+                    "        - setHeader:\n            name: X-Route-Version\n            constant: \"2\"\n"));
             Files.writeString(routes.resolve("wrapper.yaml"), Files.readString(routes.resolve("wrapper.yaml"))
                     + "        - log:\n            message: \"wrapper route v2: ${header.SmtpProxyMessageId}\"\n");
             app.awaitOutput("wrapper route v2: ", 60);
@@ -254,6 +255,14 @@ class RouteReloadTest {
             n++;
         }
         return n;
+    }
+
+    /** tracker.yaml with {@code step} as the last step of its first route, the tracker's. */
+    private static String trackerRouteEnd(String trackerYaml, String step) {
+        int next = trackerYaml.indexOf("\n- route:", trackerYaml.indexOf("- route:") + 1);
+        int at = trackerYaml.lastIndexOf("\n\n", next) + 1;
+        assertTrue(next > 0 && at > 0, "tracker.yaml: the tracker route, then tracker-events");
+        return trackerYaml.substring(0, at) + step + trackerYaml.substring(at);
     }
 
     private static void awaitCount(AppProcess app, String part, int n) throws InterruptedException {
