@@ -1,6 +1,7 @@
 package io.github.pmtatracking.acct;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.github.pmtatracking.json.JsonStrings;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -109,16 +110,6 @@ public final class AccountingHeader {
     }
 
     /** True when Jackson's JSON string escaping leaves the text as it is: no quote, backslash or control character. */
-    private static boolean plain(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x20 || c == '"' || c == '\\') {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** The enrichment JSON of a delivery record: the stored columns, by name, as strings. */
     public String enrichmentJson(List<String> record) {
         // Built directly with Jackson's string escaping: a JsonGenerator per record cost more
@@ -130,12 +121,7 @@ public final class AccountingHeader {
                 sb.append(',');
             }
             sb.append('"').append(quotedNames[k]).append("\":\"");
-            String value = record.get(i);
-            if (plain(value)) {
-                sb.append(value); // most values: nothing to escape, and Jackson would copy them one char at a time
-            } else {
-                ESCAPER.quoteAsString(value, sb);
-            }
+            JsonStrings.appendEscaped(sb, record.get(i));
             sb.append('"');
         }
         return sb.append('}').toString();

@@ -1,6 +1,6 @@
 package io.github.pmtatracking.tracker;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.github.pmtatracking.json.JsonStrings;
 import io.github.pmtatracking.link.TrackingLink;
 
 /**
@@ -10,7 +10,6 @@ import io.github.pmtatracking.link.TrackingLink;
  */
 final class TrackingEventJson {
 
-    private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
 
     private TrackingEventJson() {
     }
@@ -36,6 +35,6 @@ final class TrackingEventJson {
     /** Closes the previous string value and writes {@code ,"name":"value} (value left open). */
     private static void field(StringBuilder sb, String name, String value) {
         sb.append("\",\"").append(name).append("\":\"");
-        ESCAPER.quoteAsString(value, sb);
+        JsonStrings.appendEscaped(sb, value);
     }
 }
