@@ -9,7 +9,6 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -83,27 +82,21 @@ public final class AccountingWriter {
     }
 
     /**
-     * Redis did not take the command: says so once, and returns what the route's retry policy
-     * retries. Lettuce refuses commands while its connection is down ("Currently not connected"),
-     * which Spring Data Redis reports as a {@link RedisSystemException} like any other; that is
-     * Redis being away, not an answer, so it becomes a connection failure. An answer Redis gave
-     * (an error reply) stays what it is and is not retried.
+     * Redis did not take the command: says once that it is away, and returns the exception for the
+     * route's retry policy (retry-while-away), which tells Redis being away from an answer it gave.
+     * Lettuce refuses commands while its connection is down ("Currently not connected"), which
+     * Spring Data Redis reports as a {@link RedisSystemException}, as it does an error reply.
      */
     private DataAccessException away(DataAccessException e) {
-        DataAccessException away = e;
-        if (e instanceof RedisSystemException && e.getCause() instanceof RedisException lettuce
-                && !(lettuce instanceof RedisCommandExecutionException)) {
-            away = new RedisConnectionFailureException(lettuce.getMessage(), lettuce);
-        }
-        if (!(away instanceof org.springframework.dao.DataAccessResourceFailureException)) {
-            return away;
-        }
-        if (outageStartedNanos == 0) {
+        boolean unreachable = e instanceof org.springframework.dao.DataAccessResourceFailureException
+                || e instanceof RedisSystemException && e.getCause() instanceof RedisException
+                        && !(e.getCause() instanceof RedisCommandExecutionException);
+        if (unreachable && outageStartedNanos == 0) {
             outageStartedNanos = System.nanoTime();
             LOG.warn("Redis at {} is unreachable ({}); holding {} records and retrying until it answers",
                     where, e.getMostSpecificCause().getMessage(), batches.queued() - stored.sum());
         }
-        return away;
+        return e;
     }
 
     private void confirmed(int commands, int deliveries) {

@@ -14,7 +14,7 @@ public final class ListenAddressFunction extends SettingFunction {
     }
 
     @Override
-    String apply(Settings settings, String key) {
+    protected String apply(Settings settings, String key) {
         String flag = "-" + key.substring(key.indexOf('.') + 1);
         return HostPort.parse(settings.text(key), flag).toString();
     }

@@ -14,7 +14,7 @@ public final class PathFunction extends SettingFunction {
     }
 
     @Override
-    String apply(Settings settings, String key) {
+    protected String apply(Settings settings, String key) {
         return settings.text(key).isEmpty() ? "" : settings.path(key).toString();
     }
 }

@@ -8,12 +8,12 @@ import org.apache.camel.spi.PropertiesFunction;
  * A Camel properties function {@code {{<name>:<key>}}} whose value is made from one setting:
  * {@link #apply(Settings, String)} says how.
  */
-abstract class SettingFunction implements PropertiesFunction, CamelContextAware {
+public abstract class SettingFunction implements PropertiesFunction, CamelContextAware {
 
     private CamelContext camel;
 
     /** The value for the route URI, from the setting {@code key}. */
-    abstract String apply(Settings settings, String key);
+    protected abstract String apply(Settings settings, String key);
 
     @Override
     public final String apply(String key) {

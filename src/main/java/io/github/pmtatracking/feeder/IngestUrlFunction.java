@@ -1,9 +1,7 @@
 package io.github.pmtatracking.feeder;
 
+import io.github.pmtatracking.config.SettingFunction;
 import io.github.pmtatracking.config.Settings;
-import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
-import org.apache.camel.spi.PropertiesFunction;
 
 /**
  * {@code {{ingest-url:feeder.sparkpost_host}}} in a route URI: the Ingest API's events URL made
@@ -11,9 +9,7 @@ import org.apache.camel.spi.PropertiesFunction;
  * https:// added when no scheme is given, a trailing /api/v1 dropped), so the setting keeps the
  * original's form and the route names the endpoint.
  */
-public final class IngestUrlFunction implements PropertiesFunction, CamelContextAware {
-
-    private CamelContext camel;
+public final class IngestUrlFunction extends SettingFunction {
 
     @Override
     public String getName() {
@@ -21,17 +17,7 @@ public final class IngestUrlFunction implements PropertiesFunction, CamelContext
     }
 
     @Override
-    public String apply(String key) {
-        return IngestApi.eventsUrl(Settings.of(camel).optional(key).orElse(""));
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camel;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.camel = camelContext;
+    protected String apply(Settings settings, String key) {
+        return IngestApi.eventsUrl(settings.optional(key).orElse(""));
     }
 }

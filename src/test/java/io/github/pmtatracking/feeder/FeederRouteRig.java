@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.Set;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -52,6 +53,14 @@ final class FeederRouteRig implements AutoCloseable {
     }
 
     /** The settings a test overrides: short timers, as FeederRig gives the feeder processes. */
+    /** The rig's settings, the stand-in as the Ingest API and {@code extra}, as the context's override properties. */
+    void override(CamelContextConfiguration camel, Map<String, String> extra) {
+        Properties p = properties();
+        p.setProperty("feeder.sparkpost_host", api.url());
+        extra.forEach(p::setProperty);
+        camel.withUseOverridePropertiesWithPropertiesComponent(p);
+    }
+
     Properties properties() {
         Properties p = new Properties();
         p.setProperty("pmta.home", home.toString());

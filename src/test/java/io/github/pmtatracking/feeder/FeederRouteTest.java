@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.pmtatracking.testing.IngestStandIn;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.builder.NotifyBuilder;
@@ -62,9 +62,7 @@ class FeederRouteTest extends CamelMainTestSupport {
     @Override
     public void configureContext(CamelContextConfiguration camel) {
         super.configureContext(camel);
-        Properties p = rig.properties();
-        p.setProperty("feeder.sparkpost_host", rig.api.url());
-        camel.withUseOverridePropertiesWithPropertiesComponent(p);
+        rig.override(camel, Map.of());
     }
 
     @Override

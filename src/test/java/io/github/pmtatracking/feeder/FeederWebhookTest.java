@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.pmtatracking.testing.IngestStandIn;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.builder.NotifyBuilder;
@@ -79,10 +79,8 @@ class FeederWebhookTest extends CamelMainTestSupport {
     @Override
     public void configureContext(CamelContextConfiguration camel) {
         super.configureContext(camel);
-        Properties p = rig.properties();
-        p.setProperty("feeder.destination", "webhook"); // the edit in config/application.properties
-        p.setProperty("feeder.api_key", "");
-        camel.withUseOverridePropertiesWithPropertiesComponent(p);
+        // feeder.destination=webhook: the edit in config/application.properties
+        rig.override(camel, Map.of("feeder.destination", "webhook", "feeder.api_key", ""));
     }
 
     @Override
