@@ -70,6 +70,7 @@ final class CamelApplication {
                         apps.stream().map(App::routeFile), java.util.stream.Stream.of(App.SHARED_ROUTE_FILE))
                 .map(home::routeLocation)
                 .collect(Collectors.joining(",")));
+        main.addMainListener(new LifecycleOnlyNotifiers());
         boolean services = apps.stream().anyMatch(App::longRunning);
         ProcessExit exit = new ProcessExit(main::completed, services);
         main.bind("processExit", exit);

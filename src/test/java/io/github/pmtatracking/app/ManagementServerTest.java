@@ -199,6 +199,20 @@ class ManagementServerTest {
     }
 
     @Test
+    @Order(3)
+    void noEventNotifierHasCamelBuildAnEventForEveryExchange() throws Exception {
+        // Camel Main's own notifiers wait for the start or a reload; told so, the tracker's two
+        // exchanges per request and acct_etl's one per record build no event objects for them
+        JsonNode notifiers = jolokia("{\"type\":\"read\",\"mbean\":\"org.apache.camel:context=pmta-tracking,type=eventnotifiers,*\","
+                + "\"attribute\":\"IgnoreExchangeEvents\"}");
+        assertEquals(200, notifiers.get("status").asInt(), notifiers.toString());
+        assertTrue(notifiers.get("value").size() >= 1, notifiers.toString());
+        notifiers.get("value").forEach(n -> assertTrue(n.get("IgnoreExchangeEvents").asBoolean(), notifiers.toString()));
+        // and what they are for still happens: the start's summaries were logged
+        assertTrue(app.output().contains("Property-placeholders summary"), app.output());
+    }
+
+    @Test
     @Order(4)
     void aListenerStoppedFromTheConsoleTakesReadinessDownButNotLiveness() throws Exception {
         JsonNode stop = jolokia("{\"type\":\"exec\",\"mbean\":\"" + route("tracker") + "\",\"operation\":\"stop()\"}");
