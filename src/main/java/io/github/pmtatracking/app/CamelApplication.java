@@ -71,6 +71,9 @@ final class CamelApplication {
                 .map(home::routeLocation)
                 .collect(Collectors.joining(",")));
         main.addMainListener(new LifecycleOnlyNotifiers());
+        // every CSV line of acct_etl is an exchange and every request three of the tracker's:
+        // their ids are made per thread (Camel Main takes the registry's UuidGenerator)
+        main.bind("exchangeIds", new PerThreadExchangeIds());
         boolean services = apps.stream().anyMatch(App::longRunning);
         ProcessExit exit = new ProcessExit(main::completed, services);
         main.bind("processExit", exit);

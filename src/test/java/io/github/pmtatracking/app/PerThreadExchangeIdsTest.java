@@ -1,0 +1,38 @@
+package io.github.pmtatracking.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+class PerThreadExchangeIdsTest {
+
+    @Test
+    void idsMadeOnManyThreadsAtOnceAreAllDistinct() throws Exception {
+        PerThreadExchangeIds ids = new PerThreadExchangeIds();
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            Thread thread = new Thread(() -> {
+                for (int i = 0; i < 50_000; i++) {
+                    seen.add(ids.generateUuid());
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(8 * 50_000, seen.size());
+    }
+
+    @Test
+    void twoGeneratorsDoNotStartFromTheSameId() {
+        assertNotEquals(new PerThreadExchangeIds().generateUuid(), new PerThreadExchangeIds().generateUuid());
+    }
+}
