@@ -1,9 +1,9 @@
 package io.github.pmtatracking.acct;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import io.github.pmtatracking.json.JsonStrings;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.pmtatracking.json.JsonStrings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -109,7 +109,6 @@ public final class AccountingHeader {
         }
     }
 
-    /** True when Jackson's JSON string escaping leaves the text as it is: no quote, backslash or control character. */
     /** The enrichment JSON of a delivery record: the stored columns, by name, as strings. */
     public String enrichmentJson(List<String> record) {
         // Built directly with Jackson's string escaping: a JsonGenerator per record cost more

@@ -10,7 +10,6 @@ import io.github.pmtatracking.link.TrackingLink;
  */
 final class TrackingEventJson {
 
-
     private TrackingEventJson() {
     }
 
