@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.github.pmtatracking.feeder.SparkPostEvents.Accounting;
 import io.github.pmtatracking.feeder.SparkPostEvents.QueuedEvent;
-import java.util.regex.Pattern;
 
 /**
  * One SparkPost Ingest event, as its NDJSON line reads ({@code {"msys":{"track_event":{...}}}}):
@@ -13,8 +12,6 @@ import java.util.regex.Pattern;
  * {@code geo_ip} too; {@code subaccount_id} is a number.
  */
 public record IngestEvent(Msys msys) {
-
-    private static final Pattern SUBACCOUNT = Pattern.compile("\\d{1,9}");
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Msys(TrackEvent trackEvent) {
@@ -35,8 +32,23 @@ public record IngestEvent(Msys msys) {
         return new IngestEvent(new Msys(new TrackEvent(e.action().eventType(), "esmtp", SparkPostEvents.eventId(e), e.ip(),
                 e.messageId(), has && !acct.rcpt().isEmpty() ? acct.rcpt() : e.rcpt(), Long.toString(e.timestamp()),
                 e.targetUrl(), e.linkName(), e.userAgent(),
-                has && SUBACCOUNT.matcher(acct.subaccountId()).matches() ? Integer.valueOf(acct.subaccountId()) : null,
+                has ? subaccount(acct.subaccountId()) : null,
                 has ? acct.jobId() : null, has ? acct.orig() : null, has ? acct.orig() : null, has ? acct.sendingIp() : null,
                 has ? acct.ipPool() : null)));
+    }
+
+    /** One to nine ASCII digits as a number (the original's test), else none. */
+    private static Integer subaccount(String s) {
+        int n = s.length();
+        if (n == 0 || n > 9) {
+            return null;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return null;
+            }
+        }
+        return Integer.valueOf(s);
     }
 }

@@ -1,11 +1,15 @@
 package io.github.pmtatracking.feeder;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.pmtatracking.json.JsonStrings;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
@@ -19,15 +23,40 @@ import org.apache.camel.support.service.ServiceSupport;
  * lines back into IngestEvents with Jackson (what camel-jackson is built on).
  *
  * <p>Camel's {@code marshal: json} writes one document per message, and a message per event would
- * be a million exchanges a run: so a data format of its own. The lines are written by hand with
- * Jackson's escaping ({@link JsonStrings}), not by Jackson's serializer: this is the feeder's hot
- * path. In runs of bench/feeder.sh (1,000,000 events) JFR put 226 of the feeder thread's 530
- * samples in Jackson's bean serializer, and 177 of 451 in these lines. {@code FeederDataFormatsTest}
- * reads the lines back with Jackson.
+ * be a million exchanges a run: so a data format of its own. The lines are written with Jackson's
+ * streaming generator, straight to UTF-8 bytes, not by Jackson's bean serializer: this is the
+ * feeder's hot path. In runs of bench/feeder.sh (1,000,000 events) JFR put 226 of the feeder
+ * thread's 530 samples in the bean serializer; lines built in a StringBuilder, then made a String
+ * and its bytes, were 955 of 2,619. {@code FeederDataFormatsTest} reads the lines back with Jackson.
  */
 public final class NdjsonDataFormat extends ServiceSupport implements DataFormat, DataFormatName {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    // an emoji in a user agent written as its 4 UTF-8 bytes, as String.getBytes wrote it, not as
+    // two surrogate escapes; and no separator between root values but our newline
+    private static final JsonFactory LINES = new JsonFactoryBuilder()
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .rootValueSeparator((String) null)
+            .build();
+
+    private static final SerializedString MSYS = new SerializedString("msys");
+    private static final SerializedString TRACK_EVENT = new SerializedString("track_event");
+    private static final SerializedString TYPE = new SerializedString("type");
+    private static final SerializedString DELV_METHOD = new SerializedString("delv_method");
+    private static final SerializedString EVENT_ID = new SerializedString("event_id");
+    private static final SerializedString IP_ADDRESS = new SerializedString("ip_address");
+    private static final SerializedString MESSAGE_ID = new SerializedString("message_id");
+    private static final SerializedString RCPT_TO = new SerializedString("rcpt_to");
+    private static final SerializedString TIMESTAMP = new SerializedString("timestamp");
+    private static final SerializedString TARGET_LINK_URL = new SerializedString("target_link_url");
+    private static final SerializedString TARGET_LINK_NAME = new SerializedString("target_link_name");
+    private static final SerializedString USER_AGENT = new SerializedString("user_agent");
+    private static final SerializedString SUBACCOUNT_ID = new SerializedString("subaccount_id");
+    private static final SerializedString CAMPAIGN_ID = new SerializedString("campaign_id");
+    private static final SerializedString MSG_FROM = new SerializedString("msg_from");
+    private static final SerializedString FRIENDLY_FROM = new SerializedString("friendly_from");
+    private static final SerializedString SENDING_IP = new SerializedString("sending_ip");
+    private static final SerializedString IP_POOL = new SerializedString("ip_pool");
 
     @Override
     public String getDataFormatName() {
@@ -51,12 +80,11 @@ public final class NdjsonDataFormat extends ServiceSupport implements DataFormat
         // written whole into a buffer of about the right size, then handed on in one write: Camel's
         // output buffer, grown by doubling from a few bytes, made three times the NDJSON in garbage
         ByteArrayOutputStream lines = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, events * (lineBytes * 9L / 8) + 64));
-        StringBuilder line = new StringBuilder(1024);
-        for (QueueEntry e : entries) {
-            if (e.isEvent()) {
-                line.setLength(0);
-                line(line, e.event().msys().trackEvent());
-                lines.writeBytes(line.toString().getBytes(StandardCharsets.UTF_8));
+        try (JsonGenerator g = LINES.createGenerator(lines)) {
+            for (QueueEntry e : entries) {
+                if (e.isEvent()) {
+                    line(g, e.event().msys().trackEvent());
+                }
             }
         }
         lineBytes = Math.max(64, lines.size() / events);
@@ -64,42 +92,43 @@ public final class NdjsonDataFormat extends ServiceSupport implements DataFormat
     }
 
     /** {@code {"msys":{"track_event":{...}}}} and a newline: the fields in the original's order, empty ones left out. */
-    static void line(StringBuilder sb, IngestEvent.TrackEvent t) {
-        sb.append("{\"msys\":{\"track_event\":{");
-        int start = sb.length();
-        field(sb, start, "type", t.type());
-        field(sb, start, "delv_method", t.delvMethod());
-        field(sb, start, "event_id", t.eventId());
-        field(sb, start, "ip_address", t.ipAddress());
-        field(sb, start, "message_id", t.messageId());
-        field(sb, start, "rcpt_to", t.rcptTo());
-        field(sb, start, "timestamp", t.timestamp());
-        field(sb, start, "target_link_url", t.targetLinkUrl());
-        field(sb, start, "target_link_name", t.targetLinkName());
-        field(sb, start, "user_agent", t.userAgent());
+    static void line(JsonGenerator g, IngestEvent.TrackEvent t) throws IOException {
+        g.writeStartObject();
+        g.writeFieldName(MSYS);
+        g.writeStartObject();
+        g.writeFieldName(TRACK_EVENT);
+        g.writeStartObject();
+        field(g, TYPE, t.type());
+        field(g, DELV_METHOD, t.delvMethod());
+        field(g, EVENT_ID, t.eventId());
+        field(g, IP_ADDRESS, t.ipAddress());
+        field(g, MESSAGE_ID, t.messageId());
+        field(g, RCPT_TO, t.rcptTo());
+        field(g, TIMESTAMP, t.timestamp());
+        field(g, TARGET_LINK_URL, t.targetLinkUrl());
+        field(g, TARGET_LINK_NAME, t.targetLinkName());
+        field(g, USER_AGENT, t.userAgent());
         if (t.subaccountId() != null) {
-            comma(sb, start).append("\"subaccount_id\":").append(t.subaccountId().intValue());
+            g.writeFieldName(SUBACCOUNT_ID);
+            g.writeNumber(t.subaccountId().intValue());
         }
-        field(sb, start, "campaign_id", t.campaignId());
-        field(sb, start, "msg_from", t.msgFrom());
-        field(sb, start, "friendly_from", t.friendlyFrom());
-        field(sb, start, "sending_ip", t.sendingIp());
-        field(sb, start, "ip_pool", t.ipPool());
-        sb.append("}}}\n");
+        field(g, CAMPAIGN_ID, t.campaignId());
+        field(g, MSG_FROM, t.msgFrom());
+        field(g, FRIENDLY_FROM, t.friendlyFrom());
+        field(g, SENDING_IP, t.sendingIp());
+        field(g, IP_POOL, t.ipPool());
+        g.writeEndObject();
+        g.writeEndObject();
+        g.writeEndObject();
+        g.writeRaw('\n');
     }
 
-    /** {@code "name":"value"}, after a comma unless it is the first; null and empty values are left out. */
-    private static void field(StringBuilder sb, int start, String name, String value) {
-        if (value == null || value.isEmpty()) {
-            return;
+    /** {@code "name":"value"}; null and empty values are left out. */
+    private static void field(JsonGenerator g, SerializedString name, String value) throws IOException {
+        if (value != null && !value.isEmpty()) {
+            g.writeFieldName(name);
+            g.writeString(value);
         }
-        comma(sb, start).append('"').append(name).append("\":\"");
-        JsonStrings.appendEscaped(sb, value);
-        sb.append('"');
-    }
-
-    private static StringBuilder comma(StringBuilder sb, int start) {
-        return sb.length() > start ? sb.append(',') : sb;
     }
 
     @Override

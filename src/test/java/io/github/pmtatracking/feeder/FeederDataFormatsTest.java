@@ -3,6 +3,7 @@ package io.github.pmtatracking.feeder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -48,6 +49,17 @@ class FeederDataFormatsTest {
         assertEquals(click.event(), back.get(0));
         assertEquals("43", back.get(1).msys().trackEvent().eventId());
         assertEquals(null, back.get(1).msys().trackEvent().userAgent(), "an empty field is left out of its line");
+    }
+
+    @Test
+    void aCharacterOutsideTheBasicPlaneIsWrittenAsItsUtf8BytesAndControlCharactersEscaped() throws Exception {
+        // U+1F600 (a surrogate pair in Java) and a tab, as a user agent may carry them
+        QueueEntry open = entry("{\"WD\":{\"act\":\"o\",\"msg_id\":\"m3\"},\"ts\":\"1700000002\",\"ua\":\"UA \\ud83d\\ude00\\tx\",\"event_id\":\"44\"}", null);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new NdjsonDataFormat().marshal(null, List.of(open), out);
+        String line = out.toString(StandardCharsets.UTF_8);
+        assertTrue(line.contains("\"user_agent\":\"UA \ud83d\ude00\\tx\""), line);
+        assertTrue(new String(out.toByteArray(), StandardCharsets.ISO_8859_1).contains("UA \u00f0\u009f\u0098\u0080"), "4 UTF-8 bytes, not escapes");
     }
 
     @Test
