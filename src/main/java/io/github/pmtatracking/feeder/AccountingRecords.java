@@ -1,5 +1,6 @@
 package io.github.pmtatracking.feeder;
 
+import io.github.pmtatracking.engagement.Engagement;
 import io.github.pmtatracking.feeder.SparkPostEvents.BadEntry;
 import io.github.pmtatracking.feeder.SparkPostEvents.QueuedEvent;
 import java.util.ArrayList;
@@ -75,7 +76,13 @@ public final class AccountingRecords {
                 LOG.warn("Event moved to the dead-letter list: {}", reason);
                 fresh.get(i).refuse(reason);
             } else {
-                fresh.get(i).enrich(IngestEvent.of(e, (SparkPostEvents.Accounting) record), e.timestamp());
+                SparkPostEvents.Accounting acct = (SparkPostEvents.Accounting) record;
+                IngestEvent event = IngestEvent.of(e, acct);
+                IngestEvent.TrackEvent t = event.msys().trackEvent();
+                Engagement engagement = new Engagement(new Engagement.Facts(t.type(), e.userAgent(), e.ip(), e.timestamp(),
+                        e.messageId(), t.rcptTo(), e.targetUrl(), e.linkName(), e.head(),
+                        acct == null ? 0 : SparkPostEvents.deliveredAt(acct.timeLogged())));
+                fresh.get(i).enrich(event, e.timestamp(), engagement);
             }
         }
         return entries;

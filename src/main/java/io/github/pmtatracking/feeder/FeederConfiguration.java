@@ -1,6 +1,12 @@
 package io.github.pmtatracking.feeder;
 
 import io.github.pmtatracking.config.Settings;
+import io.github.pmtatracking.engagement.EngagementCounts;
+import io.github.pmtatracking.engagement.EngagementSteps;
+import io.github.pmtatracking.engagement.GeoIpLocations;
+import io.github.pmtatracking.engagement.MachineEngagement;
+import io.github.pmtatracking.engagement.MailboxProviders;
+import io.github.pmtatracking.engagement.UserAgents;
 import io.github.pmtatracking.redis.RedisConnections;
 import java.net.InetAddress;
 import org.apache.camel.BindToRegistry;
@@ -21,7 +27,8 @@ public final class FeederConfiguration implements CamelConfiguration {
 
     /** Everything, built together on the first lookup (Camel may call the methods more than once). */
     private record Beans(FeederStats stats, FeederLease lease, InFlight inFlight, AccountingRecords accounting,
-                         IngestBatches batches, IngestAnswers answers, IngestApi api, GzipDataFormat gzip) {
+                         IngestBatches batches, IngestAnswers answers, IngestApi api, GzipDataFormat gzip,
+                         EngagementSteps engagement, NdjsonDataFormat ndjson) {
     }
 
     private Beans beans;
@@ -55,9 +62,13 @@ public final class FeederConfiguration implements CamelConfiguration {
         GzipDataFormat gzip = new GzipDataFormat();
         gzip.setCompressionLevel(s.wholeNumber("feeder.gzip_level"));
         IngestApi api = new IngestApi(s.text("feeder.sparkpost_host"), s.text("feeder.api_key"));
-        beans = new Beans(stats, lease, inFlight, new AccountingRecords(queue, s.text("redis.msgid_prefix")),
-                new IngestBatches(inFlight, maxBytes, s.number("feeder.batch_max_age")), new IngestAnswers(backoff, stats), api, gzip);
         String destination = s.text("feeder.destination");
+        NdjsonDataFormat ndjson = new NdjsonDataFormat();
+        // machine_reason is ours: not for the Ingest API, whose schema is SparkPost's
+        ndjson.setMachineReasons(!(destination.equals("ingest-api") || destination.equals("ingest") && api.hasKey()));
+        beans = new Beans(stats, lease, inFlight, new AccountingRecords(queue, s.text("redis.msgid_prefix")),
+                new IngestBatches(inFlight, maxBytes, s.number("feeder.batch_max_age")), new IngestAnswers(backoff, stats), api, gzip,
+                EngagementSteps.of(s), ndjson);
         if (destination.equals("ingest") && !api.hasKey()) {
             LOG.info("feeder '{}': no SPARKPOST_API_KEY_INGEST, so each batch is written as a gzipped NDJSON file under {}",
                     id, s.path("feeder.outbox_dir"));
@@ -95,8 +106,34 @@ public final class FeederConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("ndjson")
-    public NdjsonDataFormat ndjson() {
-        return new NdjsonDataFormat();
+    public NdjsonDataFormat ndjson(CamelContext camel) {
+        return beans(camel).ndjson();
+    }
+
+    @BindToRegistry("userAgents")
+    public UserAgents userAgents(CamelContext camel) {
+        return beans(camel).engagement().userAgents();
+    }
+
+    @BindToRegistry("machineEngagement")
+    public MachineEngagement machineEngagement(CamelContext camel) {
+        return beans(camel).engagement().machine();
+    }
+
+    @BindToRegistry(value = "geoIp", destroyMethod = "close")
+    public GeoIpLocations geoIp(CamelContext camel) {
+        return beans(camel).engagement().geoIp();
+    }
+
+    @BindToRegistry("mailboxProviders")
+    public MailboxProviders mailboxProviders(CamelContext camel) {
+        return beans(camel).engagement().mailboxProviders();
+    }
+
+    /** Opens and clicks by human or machine and reason, for Prometheus. */
+    @BindToRegistry("engagementCounts")
+    public EngagementCounts engagementCounts(CamelContext camel) {
+        return beans(camel).engagement().counts();
     }
 
     @BindToRegistry("gzip")

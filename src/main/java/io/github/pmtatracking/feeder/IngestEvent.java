@@ -8,8 +8,11 @@ import io.github.pmtatracking.feeder.SparkPostEvents.QueuedEvent;
 
 /**
  * One SparkPost Ingest event, as its NDJSON line reads ({@code {"msys":{"track_event":{...}}}}):
- * the tracker's event enriched with its message's accounting record. Empty fields are left out,
- * {@code geo_ip} too; {@code subaccount_id} is a number.
+ * the tracker's event enriched with its message's accounting record. Empty fields are left out;
+ * {@code subaccount_id} is a number. What the feeder's classification steps add
+ * ({@code user_agent_parsed}, {@code geo_ip}, {@code mailbox_provider}, our own
+ * {@code machine_reason}) is written from the entry's {@link io.github.pmtatracking.engagement.Engagement};
+ * the fields here read it back.
  */
 public record IngestEvent(Msys msys) {
 
@@ -23,7 +26,22 @@ public record IngestEvent(Msys msys) {
     public record TrackEvent(String type, String delvMethod, String eventId, String ipAddress, String messageId,
                              String rcptTo, String timestamp, String targetLinkUrl, String targetLinkName, String userAgent,
                              Integer subaccountId, String campaignId, String msgFrom, String friendlyFrom, String sendingIp,
-                             String ipPool) {
+                             String ipPool, UserAgentParsed userAgentParsed, GeoIp geoIp, String mailboxProvider,
+                             String machineReason) {
+    }
+
+    /** SparkPost's user_agent_parsed, with its machine flags (is_proxy, is_prefetched). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record UserAgentParsed(String agentFamily, String deviceBrand, String deviceFamily, String osFamily, String osVersion,
+                                  Boolean isMobile, Boolean isProxy, Boolean isPrefetched) {
+    }
+
+    /** SparkPost's geo_ip: zip is the postal code as a number where it is one. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record GeoIp(String country, String region, String city, Double latitude, Double longitude, Long zip,
+                        String postalCode) {
     }
 
     /** The event with its accounting record (null when acct_etl stored none): the recipient is the record's, else the link's. */
@@ -34,7 +52,7 @@ public record IngestEvent(Msys msys) {
                 e.targetUrl(), e.linkName(), e.userAgent(),
                 has ? subaccount(acct.subaccountId()) : null,
                 has ? acct.jobId() : null, has ? acct.orig() : null, has ? acct.orig() : null, has ? acct.sendingIp() : null,
-                has ? acct.ipPool() : null)));
+                has ? acct.ipPool() : null, null, null, null, null)));
     }
 
     /** One to nine ASCII digits as a number (the original's test), else none. */

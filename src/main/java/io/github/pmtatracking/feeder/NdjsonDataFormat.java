@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.pmtatracking.engagement.Engagement;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,6 +58,36 @@ public final class NdjsonDataFormat extends ServiceSupport implements DataFormat
     private static final SerializedString FRIENDLY_FROM = new SerializedString("friendly_from");
     private static final SerializedString SENDING_IP = new SerializedString("sending_ip");
     private static final SerializedString IP_POOL = new SerializedString("ip_pool");
+    private static final SerializedString USER_AGENT_PARSED = new SerializedString("user_agent_parsed");
+    private static final SerializedString AGENT_FAMILY = new SerializedString("agent_family");
+    private static final SerializedString DEVICE_BRAND = new SerializedString("device_brand");
+    private static final SerializedString DEVICE_FAMILY = new SerializedString("device_family");
+    private static final SerializedString OS_FAMILY = new SerializedString("os_family");
+    private static final SerializedString OS_VERSION = new SerializedString("os_version");
+    private static final SerializedString IS_MOBILE = new SerializedString("is_mobile");
+    private static final SerializedString IS_PROXY = new SerializedString("is_proxy");
+    private static final SerializedString IS_PREFETCHED = new SerializedString("is_prefetched");
+    private static final SerializedString GEO_IP = new SerializedString("geo_ip");
+    private static final SerializedString COUNTRY = new SerializedString("country");
+    private static final SerializedString REGION = new SerializedString("region");
+    private static final SerializedString CITY = new SerializedString("city");
+    private static final SerializedString LATITUDE = new SerializedString("latitude");
+    private static final SerializedString LONGITUDE = new SerializedString("longitude");
+    private static final SerializedString ZIP = new SerializedString("zip");
+    private static final SerializedString POSTAL_CODE = new SerializedString("postal_code");
+    private static final SerializedString MAILBOX_PROVIDER = new SerializedString("mailbox_provider");
+    private static final SerializedString MACHINE_REASON = new SerializedString("machine_reason");
+
+    /** Whether lines carry machine_reason, a field of our own: not for the Ingest API, whose schema is SparkPost's. */
+    private boolean machineReasons = true;
+
+    public void setMachineReasons(boolean machineReasons) {
+        this.machineReasons = machineReasons;
+    }
+
+    public boolean isMachineReasons() {
+        return machineReasons;
+    }
 
     @Override
     public String getDataFormatName() {
@@ -83,7 +114,7 @@ public final class NdjsonDataFormat extends ServiceSupport implements DataFormat
         try (JsonGenerator g = LINES.createGenerator(lines)) {
             for (QueueEntry e : entries) {
                 if (e.isEvent()) {
-                    line(g, e.event().msys().trackEvent());
+                    line(g, e.event().msys().trackEvent(), e.engagement(), machineReasons);
                 }
             }
         }
@@ -92,7 +123,7 @@ public final class NdjsonDataFormat extends ServiceSupport implements DataFormat
     }
 
     /** {@code {"msys":{"track_event":{...}}}} and a newline: the fields in the original's order, empty ones left out. */
-    static void line(JsonGenerator g, IngestEvent.TrackEvent t) throws IOException {
+    static void line(JsonGenerator g, IngestEvent.TrackEvent t, Engagement engagement, boolean machineReasons) throws IOException {
         g.writeStartObject();
         g.writeFieldName(MSYS);
         g.writeStartObject();
@@ -117,10 +148,63 @@ public final class NdjsonDataFormat extends ServiceSupport implements DataFormat
         field(g, FRIENDLY_FROM, t.friendlyFrom());
         field(g, SENDING_IP, t.sendingIp());
         field(g, IP_POOL, t.ipPool());
+        if (engagement != null) {
+            engagement(g, engagement, machineReasons);
+        }
         g.writeEndObject();
         g.writeEndObject();
         g.writeEndObject();
         g.writeRaw('\n');
+    }
+
+    /** What the classification steps found: user_agent_parsed, geo_ip, mailbox_provider, machine_reason. */
+    private static void engagement(JsonGenerator g, Engagement e, boolean machineReasons) throws IOException {
+        Engagement.Agent a = e.agent();
+        if (a != null || e.isProxy() || e.isPrefetched()) {
+            g.writeFieldName(USER_AGENT_PARSED);
+            g.writeStartObject();
+            if (a != null) {
+                field(g, AGENT_FAMILY, a.agentFamily());
+                field(g, DEVICE_BRAND, a.deviceBrand());
+                field(g, DEVICE_FAMILY, a.deviceFamily());
+                field(g, OS_FAMILY, a.osFamily());
+                field(g, OS_VERSION, a.osVersion());
+                g.writeFieldName(IS_MOBILE);
+                g.writeBoolean(a.mobile());
+            }
+            g.writeFieldName(IS_PROXY);
+            g.writeBoolean(e.isProxy());
+            g.writeFieldName(IS_PREFETCHED);
+            g.writeBoolean(e.isPrefetched());
+            g.writeEndObject();
+        }
+        Engagement.Place p = e.place();
+        if (p != null) {
+            g.writeFieldName(GEO_IP);
+            g.writeStartObject();
+            field(g, COUNTRY, p.country());
+            field(g, REGION, p.region());
+            field(g, CITY, p.city());
+            if (p.latitude() != null && p.longitude() != null) {
+                g.writeFieldName(LATITUDE);
+                g.writeNumber(p.latitude());
+                g.writeFieldName(LONGITUDE);
+                g.writeNumber(p.longitude());
+            }
+            String postal = p.postalCode();
+            if (postal != null && !postal.isEmpty()) {
+                if (postal.length() <= 9 && postal.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    g.writeFieldName(ZIP); // SparkPost's zip: the postal code as a number
+                    g.writeNumber(Long.parseLong(postal));
+                }
+                field(g, POSTAL_CODE, postal);
+            }
+            g.writeEndObject();
+        }
+        field(g, MAILBOX_PROVIDER, e.mailboxProvider());
+        if (machineReasons) {
+            field(g, MACHINE_REASON, e.reason());
+        }
     }
 
     /** {@code "name":"value"}; null and empty values are left out. */

@@ -1,15 +1,18 @@
 package io.github.pmtatracking.feeder;
 
+import io.github.pmtatracking.engagement.Engagement;
+
 /**
  * One entry of this feeder's in-flight list, as the feeder holds it: the queue entry as the
  * tracker wrote it and, once {@link AccountingRecords} enriched it, either the Ingest event it
  * makes with its accounting record, or the reason it goes to the dead-letter list. Enriched
  * once: an entry whose batch is sent again keeps what it was sent with.
  */
-public final class QueueEntry {
+public final class QueueEntry implements Engagement.Subject {
 
     private final String raw;
     private IngestEvent event;
+    private Engagement engagement;
     private long timestamp;
     private String badReason;
 
@@ -25,9 +28,10 @@ public final class QueueEntry {
         return event != null || badReason != null;
     }
 
-    void enrich(IngestEvent event, long timestamp) {
+    void enrich(IngestEvent event, long timestamp, Engagement engagement) {
         this.event = event;
         this.timestamp = timestamp;
+        this.engagement = engagement;
     }
 
     void refuse(String reason) {
@@ -42,6 +46,12 @@ public final class QueueEntry {
     /** The Ingest event it became; null unless {@link #isEvent()}. */
     public IngestEvent event() {
         return event;
+    }
+
+    /** What the classification steps work from and found; null unless {@link #isEvent()}. */
+    @Override
+    public Engagement engagement() {
+        return engagement;
     }
 
     /** When the event happened (unix seconds): a batch goes once its oldest event is old enough. */

@@ -8,7 +8,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.List;
 
 /**
@@ -36,12 +42,12 @@ public final class SparkPostEvents {
 
     /** A queued event: the fields the Ingest line needs. Absent strings are empty. */
     public record QueuedEvent(String raw, TrackingAction action, String targetUrl, String messageId, String rcpt,
-                              String linkName, long timestamp, String userAgent, String ip, String eventId) {
+                              String linkName, long timestamp, String userAgent, String ip, String eventId, boolean head) {
     }
 
     /** The enrichment fields of an accounting record. */
     public record Accounting(String rcpt, String subaccountId, String jobId, String orig, String sendingIp,
-                             String ipPool) {
+                             String ipPool, String timeLogged) {
     }
 
     public static QueuedEvent parse(String raw) throws BadEntry {
@@ -52,6 +58,7 @@ public final class SparkPostEvents {
         String ua = "";
         String ip = "";
         String eventId = "";
+        String method = "";
         try (JsonParser p = FACTORY.createParser(raw)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new BadEntry("queue entry is not a JSON object");
@@ -71,6 +78,7 @@ public final class SparkPostEvents {
                         case "ua" -> ua = v;
                         case "ip" -> ip = v;
                         case "event_id" -> eventId = v;
+                        case "method" -> method = v;
                         default -> { }
                     }
                 } else {
@@ -91,7 +99,7 @@ public final class SparkPostEvents {
         } catch (NumberFormatException e) {
             when = System.currentTimeMillis() / 1000; // treated as new: it waits its full batch age
         }
-        return new QueuedEvent(raw, action, wd[1], wd[2], wd[3], wd[4], when, ua, ip, eventId);
+        return new QueuedEvent(raw, action, wd[1], wd[2], wd[3], wd[4], when, ua, ip, eventId, method.equals("HEAD"));
     }
 
     /** Parses an accounting record; null for absent. */
@@ -111,12 +119,12 @@ public final class SparkPostEvents {
         } catch (IOException e) {
             throw new BadEntry("accounting record is not JSON");
         }
-        return new Accounting(f[0], f[1], f[2], f[3], f[4], f[5]);
+        return new Accounting(f[0], f[1], f[2], f[3], f[4], f[5], f[6]);
     }
 
     private static final List<String> WD_FIELDS = List.of("act", "t_url", "msg_id", "rcpt", "t_name");
     private static final List<String> ACCOUNTING_FIELDS =
-            List.of("rcpt", "header_x-sp-subaccount-id", "jobId", "orig", "dlvSourceIp", "vmtaPool");
+            List.of("rcpt", "header_x-sp-subaccount-id", "jobId", "orig", "dlvSourceIp", "vmtaPool", "timeLogged");
 
     /**
      * The named scalar fields of the object the parser is in (after its START_OBJECT), as strings
@@ -135,6 +143,27 @@ public final class SparkPostEvents {
             }
         }
         return values;
+    }
+
+    /** PowerMTA's times (2024-01-15 10:23:45-0500, or ISO 8601); no offset is UTC. */
+    private static final DateTimeFormatter LOGGED = new DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd").optionalStart().appendLiteral('T').optionalEnd().optionalStart().appendLiteral(' ').optionalEnd()
+            .appendPattern("HH:mm:ss").optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
+            .optionalStart().appendOffset("+HHmm", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
+            .parseDefaulting(ChronoField.OFFSET_SECONDS, 0)
+            .toFormatter(Locale.ROOT);
+
+    /** The unix time of an accounting record's timeLogged; 0 when absent or not a time. */
+    static long deliveredAt(String timeLogged) {
+        if (timeLogged == null || timeLogged.isEmpty()) {
+            return 0;
+        }
+        try {
+            return OffsetDateTime.parse(timeLogged.trim(), LOGGED).toEpochSecond();
+        } catch (DateTimeParseException e) {
+            return 0;
+        }
     }
 
     /**

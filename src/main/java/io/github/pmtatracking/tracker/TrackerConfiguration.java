@@ -55,7 +55,7 @@ public final class TrackerConfiguration implements CamelConfiguration {
                 .maxInflatedBytes(s.wholeNumber("link.max_inflated_bytes"))
                 .build();
         return new TrackingRequestProcessor(codec, new ClientAddress(s.text("tracker.trusted_proxies")), stats,
-                s.flag("tracker.log_events"));
+                s.flag("tracker.log_events"), s.flag("tracker.queue_head_requests"));
     }
 
     @BindToRegistry("trackingPixel")

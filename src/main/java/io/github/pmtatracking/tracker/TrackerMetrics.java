@@ -45,7 +45,7 @@ public final class TrackerMetrics implements MeterBinder {
                 .description("Requests that came with a body (never read: the tracker needs none)")
                 .register(registry);
         FunctionCounter.builder("pmta.tracker.head.requests", stats, TrackerStats::getHeadRequests)
-                .description("HEAD requests (link scanners): answered, no event")
+                .description("HEAD requests (link scanners): answered, queued as events of their own (tracker.queue_head_requests)")
                 .register(registry);
         Gauge.builder("pmta.tracker.buffered.events", stats, TrackerStats::getBuffered)
                 .description("Events in memory, not yet on the Redis queue")

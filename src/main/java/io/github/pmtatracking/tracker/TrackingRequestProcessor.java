@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * stamps its event (time, user agent, client IP, event id). The request has then been read, and the
  * exchange's message becomes the event: its body the event's JSON in the original's format (what
  * {@code tracker-events} pushes onto the Redis list), its header {@value #EVENT_TYPE} the event's
- * type ({@code open}, {@code initial_open}, {@code click}). A request that makes no event (a HEAD,
- * a refusal) leaves an empty message. What to answer is left for the route's answer steps: a
+ * type ({@code open}, {@code initial_open}, {@code click}); a HEAD's event says
+ * {@code "method":"HEAD"} (tracker.queue_head_requests). A request that makes no event (a refusal)
+ * leaves an empty message. What to answer is left for the route's answer steps: a
  * refusal's {@link TrackingRefusal} in the exchange property {@value #REFUSAL}, a click's Location
  * in {@value #LOCATION}, and neither for an open (the pixel). An open's event so carries no
  * property at all, which keeps the copies made on its way to Redis small.
@@ -56,12 +57,15 @@ public final class TrackingRequestProcessor implements Processor {
     private final ClientAddress clientAddress;
     private final TrackerStats stats;
     private final boolean logEvents;
+    private final boolean queueHeads;
 
-    public TrackingRequestProcessor(LinkCodec codec, ClientAddress clientAddress, TrackerStats stats, boolean logEvents) {
+    public TrackingRequestProcessor(LinkCodec codec, ClientAddress clientAddress, TrackerStats stats, boolean logEvents,
+                                    boolean queueHeads) {
         this.codec = codec;
         this.clientAddress = clientAddress;
         this.stats = stats;
         this.logEvents = logEvents;
+        this.queueHeads = queueHeads;
     }
 
     @Override
@@ -112,18 +116,21 @@ public final class TrackingRequestProcessor implements Processor {
             exchange.setProperty(LOCATION, location(clickTarget));
         }
         if (head) {
-            stats.head(); // scanners and link prefetchers: same headers, no event
-            return;
+            stats.head(); // scanners and link prefetchers: same headers, and an event of its own
+            if (!queueHeads) {
+                return;
+            }
+        } else {
+            stats.event(link.action());
         }
-        stats.event(link.action());
         long now = System.currentTimeMillis() / 1000;
         String ip = clientAddress.resolve(peer, realIp, forwardedFor);
         String ua = userAgent == null ? "" : HeaderText.decode(userAgent);
         // a decimal in 0..2^63-1, SparkPost's event_id form; made now so a re-sent event keeps it
         String eventId = Long.toUnsignedString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
-        event.setBody(TrackingEventJson.of(link, now, ua, ip, eventId));
+        event.setBody(TrackingEventJson.of(link, now, ua, ip, eventId, head));
         event.setHeader(EVENT_TYPE, link.action().eventType());
-        if (logEvents) {
+        if (logEvents && !head) {
             EVENTS.info("{}{} {} {} {} {}}", '{', link.action().eventType(), link.targetUrl(), now, ua, ip);
         }
     }

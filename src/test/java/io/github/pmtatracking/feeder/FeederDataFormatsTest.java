@@ -20,7 +20,7 @@ class FeederDataFormatsTest {
     private static QueueEntry entry(String raw, String accounting) throws Exception {
         QueueEntry e = new QueueEntry(raw);
         SparkPostEvents.QueuedEvent q = SparkPostEvents.parse(raw);
-        e.enrich(IngestEvent.of(q, SparkPostEvents.accounting(accounting)), q.timestamp());
+        e.enrich(IngestEvent.of(q, SparkPostEvents.accounting(accounting)), q.timestamp(), null);
         return e;
     }
 

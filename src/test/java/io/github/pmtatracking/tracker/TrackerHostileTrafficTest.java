@@ -136,7 +136,10 @@ class TrackerHostileTrafficTest {
             assertEquals("HTTP/1.1 200 OK", get.status, "the GET's answer starts right after the HEADs' headers");
             assertArrayEquals(TrackingResponses.TRANSPARENT_GIF, get.body);
         }
-        assertEquals(1, TrackerTest.events(redis, 1).size(), "HEAD makes no event, the GET one");
+        List<JsonNode> events = TrackerTest.events(redis, 3);
+        assertEquals(3, events.size(), "each HEAD an event of its own, and the GET one");
+        assertEquals(2, events.stream().filter(e -> e.path("method").asText().equals("HEAD")).count(), events.toString());
+        assertEquals(1, events.stream().filter(e -> e.path("method").isMissingNode()).count(), "the GET's event says no method");
     }
 
     @Test

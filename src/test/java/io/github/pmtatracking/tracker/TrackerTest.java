@@ -216,7 +216,7 @@ class TrackerTest {
     }
 
     @Test
-    void headGetsTheSameHeadersAndMakesNoEvent() throws Exception {
+    void headGetsTheSameHeadersAndAnEventOfItsOwnForTheFeederToFlag() throws Exception {
         HttpResponse<byte[]> head = Http.send(port, "HEAD", path(TrackingLink.open("m", "r")));
         assertEquals(200, head.statusCode());
         assertEquals("image/gif", head.headers().firstValue("Content-Type").orElse(""));
@@ -225,8 +225,11 @@ class TrackerTest {
         HttpResponse<byte[]> headClick = Http.send(port, "HEAD", path(TrackingLink.click("https://example.com/", "m", "r")));
         assertEquals(302, headClick.statusCode());
         assertEquals("https://example.com/", headClick.headers().firstValue("Location").orElse(""));
-        Thread.sleep(300);
-        assertEquals(0, redis.commands().llen("trk_queue"));
+        List<JsonNode> events = events(redis, 2);
+        assertEquals(List.of("o", "c"), events.stream().map(e -> e.path("WD").path("act").asText()).toList());
+        for (JsonNode e : events) {
+            assertEquals("HEAD", e.path("method").asText(), e.toString());
+        }
     }
 
     @Test
