@@ -1,7 +1,6 @@
 package io.github.pmtatracking.feeder;
 
 import io.github.pmtatracking.config.Settings;
-import io.github.pmtatracking.engagement.EngagementCounts;
 import io.github.pmtatracking.engagement.EngagementSteps;
 import io.github.pmtatracking.engagement.GeoIpLocations;
 import io.github.pmtatracking.engagement.MachineEngagement;
@@ -86,7 +85,7 @@ public final class FeederConfiguration implements CamelConfiguration {
 
     @BindToRegistry("feederMetrics")
     public FeederMetrics feederMetrics(CamelContext camel) {
-        return new FeederMetrics(beans(camel).stats());
+        return new FeederMetrics(beans(camel).stats(), beans(camel).engagement().counts());
     }
 
     /** Gives the feeder id up at a normal stop, so that a restart need not wait for its lease to run out. */
@@ -130,11 +129,6 @@ public final class FeederConfiguration implements CamelConfiguration {
         return beans(camel).engagement().mailboxProviders();
     }
 
-    /** Opens and clicks by human or machine and reason, for Prometheus. */
-    @BindToRegistry("engagementCounts")
-    public EngagementCounts engagementCounts(CamelContext camel) {
-        return beans(camel).engagement().counts();
-    }
 
     @BindToRegistry("gzip")
     public GzipDataFormat gzip(CamelContext camel) {

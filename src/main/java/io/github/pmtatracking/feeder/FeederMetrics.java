@@ -1,5 +1,6 @@
 package io.github.pmtatracking.feeder;
 
+import io.github.pmtatracking.engagement.EngagementCounts;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,18 +11,22 @@ import java.util.function.ToDoubleFunction;
  * The feeder's counters for Prometheus, read from {@link FeederStats} at scrape time:
  * {@code pmta_feeder_batches_total{outcome="sent|retried|dead_lettered"}},
  * {@code pmta_feeder_events_delivered_total}, {@code pmta_feeder_events_dead_lettered_total},
- * {@code pmta_feeder_events_in_flight} and {@code pmta_queue_length} (events waiting in Redis).
+ * {@code pmta_feeder_events_in_flight}, {@code pmta_queue_length} (events waiting in Redis), and
+ * the opens and clicks by human or machine ({@link EngagementCounts}).
  */
 public final class FeederMetrics implements MeterBinder {
 
     private final FeederStats stats;
+    private final EngagementCounts engagement;
 
-    public FeederMetrics(FeederStats stats) {
+    public FeederMetrics(FeederStats stats, EngagementCounts engagement) {
         this.stats = stats;
+        this.engagement = engagement;
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
+        engagement.bindTo(registry);
         batches(registry, "sent", FeederStats::getBatchesSent);
         batches(registry, "retried", FeederStats::getBatchesRetried);
         batches(registry, "dead_lettered", FeederStats::getBatchesDeadLettered);

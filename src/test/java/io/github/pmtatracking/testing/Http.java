@@ -34,6 +34,11 @@ public final class Http {
         return send(port, "GET", path, Duration.ofSeconds(15));
     }
 
+    /** {@link #getFirst} with request headers (name, value, ...). */
+    public static HttpResponse<byte[]> getFirstWith(int port, String path, String... headers) throws IOException, InterruptedException {
+        return send(port, "GET", path, Duration.ofSeconds(15), headers);
+    }
+
     public static HttpResponse<byte[]> send(int port, String method, String path, String... headers)
             throws IOException, InterruptedException {
         return send(port, method, path, Duration.ofSeconds(2), headers);
