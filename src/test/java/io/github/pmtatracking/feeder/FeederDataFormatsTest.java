@@ -2,6 +2,7 @@ package io.github.pmtatracking.feeder;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,6 +61,45 @@ class FeederDataFormatsTest {
         String line = out.toString(StandardCharsets.UTF_8);
         assertTrue(line.contains("\"user_agent\":\"UA \ud83d\ude00\\tx\""), line);
         assertTrue(new String(out.toByteArray(), StandardCharsets.ISO_8859_1).contains("UA \u00f0\u009f\u0098\u0080"), "4 UTF-8 bytes, not escapes");
+    }
+
+    @Test
+    void powerMtasDeliveryTimesAreReadInItsFormatAndIso8601() {
+        assertEquals(1705332225L, SparkPostEvents.deliveredAt("2024-01-15 10:23:45-0500"));
+        assertEquals(1705332225L, SparkPostEvents.deliveredAt("2024-01-15T15:23:45Z"));
+        assertEquals(1705332225L, SparkPostEvents.deliveredAt("2024-01-15T16:23:45+01:00"));
+        assertEquals(1705332225L, SparkPostEvents.deliveredAt("2024-01-15 15:23:45"), "no offset: UTC");
+        assertEquals(0L, SparkPostEvents.deliveredAt("yesterday"));
+        assertEquals(0L, SparkPostEvents.deliveredAt(""));
+        assertEquals(0L, SparkPostEvents.deliveredAt(null));
+    }
+
+    @Test
+    void machineReasonIsWrittenForOurOwnDestinationsOnly() throws Exception {
+        QueueEntry e = new QueueEntry("{}");
+        SparkPostEvents.QueuedEvent q = SparkPostEvents.parse(
+                "{\"WD\":{\"act\":\"c\",\"t_url\":\"https://e.com/\",\"msg_id\":\"m\"},\"ts\":\"1700000000\",\"method\":\"HEAD\",\"event_id\":\"1\"}");
+        assertTrue(q.head());
+        io.github.pmtatracking.engagement.Engagement engagement = new io.github.pmtatracking.engagement.Engagement(
+                new io.github.pmtatracking.engagement.Engagement.Facts("click", "", "", q.timestamp(), "m", "", q.targetUrl(), "", true, 0));
+        e.enrich(IngestEvent.of(q, null), q.timestamp(), engagement);
+        new io.github.pmtatracking.engagement.MachineEngagement(List.of(), io.github.pmtatracking.engagement.Networks.of(List.of()),
+                io.github.pmtatracking.engagement.Networks.of(List.of()),
+                new io.github.pmtatracking.engagement.MachineEngagement.ClickWindows(10, 2, 2, 60),
+                new io.github.pmtatracking.engagement.EngagementCounts()).classify(List.of(e));
+        NdjsonDataFormat files = new NdjsonDataFormat();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        files.marshal(null, List.of(e), out);
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains(
+                "\"user_agent_parsed\":{\"is_proxy\":false,\"is_prefetched\":true},\"machine_reason\":\"head_request\"}}}"), out.toString());
+        NdjsonDataFormat api = new NdjsonDataFormat();
+        api.setMachineReasons(false);
+        out.reset();
+        api.marshal(null, List.of(e), out);
+        assertFalse(out.toString(StandardCharsets.UTF_8).contains("machine_reason"), out.toString());
+        @SuppressWarnings("unchecked")
+        List<IngestEvent> back = (List<IngestEvent>) api.unmarshal(null, new ByteArrayInputStream(out.toByteArray()));
+        assertEquals(Boolean.TRUE, back.get(0).msys().trackEvent().userAgentParsed().isPrefetched());
     }
 
     @Test
