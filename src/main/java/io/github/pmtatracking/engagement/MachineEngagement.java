@@ -1,6 +1,7 @@
 package io.github.pmtatracking.engagement;
 
 import io.github.pmtatracking.engagement.Engagement.Facts;
+import io.github.pmtatracking.link.TrackingLink;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,8 +37,7 @@ import java.util.Set;
  */
 public final class MachineEngagement {
 
-    /** The link name the wrapper gives its trap link. */
-    public static final String TRAP_LINK_NAME = "pmta-trap-link";
+    private static final String TRAP_LINK_NAME = TrackingLink.TRAP_LINK_NAME;
 
     /** A user agent containing {@code text} (compared in lower case) makes an event a proxy's or a machine's. */
     public record AgentRule(String text, boolean prefetch, String reason) {

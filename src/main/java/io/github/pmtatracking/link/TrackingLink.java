@@ -18,6 +18,12 @@ public record TrackingLink(TrackingAction action, String targetUrl, String messa
         linkName = linkName == null ? "" : linkName;
     }
 
+    /**
+     * The link name of the wrapper's trap link (-track_trap_link), which no person sees: the feeder
+     * takes a hit on it as a link scanner's, and that message's clicks from the same address too.
+     */
+    public static final String TRAP_LINK_NAME = "pmta-trap-link";
+
     public static TrackingLink open(String messageId, String rcptTo) {
         return new TrackingLink(TrackingAction.OPEN, "", messageId, rcptTo, "");
     }

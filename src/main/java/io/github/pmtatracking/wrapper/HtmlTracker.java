@@ -45,8 +45,15 @@ public final class HtmlTracker {
     private final boolean open;
     private final boolean initialOpen;
     private final boolean click;
+    private final boolean trapLink;
 
     public HtmlTracker(LinkCodec codec, String trackingUrl, boolean open, boolean initialOpen, boolean click) {
+        this(codec, trackingUrl, open, initialOpen, click, false);
+    }
+
+    /** @param trapLink with click: one link no person sees or can click, at the end of the body (-track_trap_link) */
+    public HtmlTracker(LinkCodec codec, String trackingUrl, boolean open, boolean initialOpen, boolean click, boolean trapLink) {
+        this.trapLink = trapLink && click;
         this.codec = codec;
         this.trackingUrl = LinkCodec.normalizeTrackingUrl(trackingUrl);
         this.ownLinkPrefix = this.trackingUrl.toLowerCase(Locale.ROOT) + "/";
@@ -89,10 +96,10 @@ public final class HtmlTracker {
             int at = start.isTracked() && !start.isImplicit() ? start.endPos() : 0;
             edits.add(new Edit(at, at, initialOpenPixel(messageId, rcpt)));
         }
-        if (open) {
+        if (open || trapLink) {
             Range end = body.endSourceRange();
             int at = end.isTracked() && !end.isImplicit() ? end.startPos() : html.length();
-            edits.add(new Edit(at, at, openPixel(messageId, rcpt)));
+            edits.add(new Edit(at, at, (trapLink ? trapLink(messageId, rcpt) : "") + (open ? openPixel(messageId, rcpt) : "")));
         }
         if (edits.isEmpty()) {
             return html;
@@ -171,6 +178,17 @@ public final class HtmlTracker {
     private String openPixel(String messageId, String rcpt) {
         String url = codec.encode(trackingUrl, TrackingLink.open(messageId, rcpt));
         return "<img border=\"0\" width=\"1\" height=\"1\" alt=\"\" src=\"" + attributeValue(url) + "\">\n";
+    }
+
+    /**
+     * A link with no text, hidden every way a mail client honours, out of the tab order and of
+     * screen readers: only a machine that follows every href of a message follows it. It leads to
+     * the tracking URL itself.
+     */
+    private String trapLink(String messageId, String rcpt) {
+        String url = codec.encode(trackingUrl, TrackingLink.click(trackingUrl + "/", messageId, rcpt).withLinkName(TrackingLink.TRAP_LINK_NAME));
+        return "<a href=\"" + attributeValue(url) + "\" tabindex=\"-1\" aria-hidden=\"true\" style=\"display:none!important;"
+                + "visibility:hidden;font-size:0px;line-height:0px;max-height:0px;overflow:hidden;mso-hide:all;\"></a>\n";
     }
 
     private String initialOpenPixel(String messageId, String rcpt) {

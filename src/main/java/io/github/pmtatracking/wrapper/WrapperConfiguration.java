@@ -68,7 +68,8 @@ public final class WrapperConfiguration implements CamelConfiguration {
                 LinkCodec.builder().secret(s.text("link.secret"))
                         .maxPathLength(s.wholeNumber("link.max_path_length"))
                         .maxInflatedBytes(s.wholeNumber("link.max_inflated_bytes")).build(),
-                trackingUrl, s.flag("wrapper.track_open"), s.flag("wrapper.track_initial_open"), trackClick);
+                trackingUrl, s.flag("wrapper.track_open"), s.flag("wrapper.track_initial_open"), trackClick,
+                s.flag("wrapper.track_trap_link"));
         String multi = s.text("wrapper.multi_recipient").toUpperCase(Locale.ROOT);
         if (!multi.equals("TRACKED") && !multi.equals("UNTRACKED")) {
             throw new IllegalArgumentException("wrapper: -multi_recipient is tracked or untracked, not " + multi.toLowerCase(Locale.ROOT));

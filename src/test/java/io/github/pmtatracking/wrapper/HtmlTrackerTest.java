@@ -29,6 +29,26 @@ class HtmlTrackerTest {
     }
 
     @Test
+    void theTrapLinkIsOneHiddenTextlessLinkBeforeTheBodyEndsAndOnlyWithClickTracking() throws Exception {
+        String html = "<html><body><p>Hi</p><a href=\"https://shop.example/a\">Buy</a></body></html>";
+        HtmlTracker trap = new HtmlTracker(CODEC, "https://t.example.com/t", true, false, true, true);
+        String out = trap.track(html, "0000aabbccddeeff0011", "bob@example.com");
+        List<DecodedLink> links = links(out);
+        assertEquals(3, links.size(), out); // the shop link, the trap link, the open pixel
+        DecodedLink t = links.get(1);
+        assertEquals(TrackingAction.CLICK, t.link().action());
+        assertEquals(io.github.pmtatracking.link.TrackingLink.TRAP_LINK_NAME, t.link().linkName());
+        assertEquals("bob@example.com", t.link().rcptTo());
+        int a = out.indexOf("<a href=\"https://t.example.com/t/", out.indexOf("Buy</a>"));
+        assertTrue(a > 0 && out.indexOf("</a>", a) < out.indexOf("</body>"), out);
+        String anchor = out.substring(a, out.indexOf("</a>", a) + 4);
+        assertTrue(anchor.contains("display:none") && anchor.contains("aria-hidden=\"true\"") && anchor.contains("tabindex=\"-1\""), anchor);
+        assertTrue(anchor.endsWith("\"></a>"), "no text to see: " + anchor);
+        assertEquals(1, links(new HtmlTracker(CODEC, "https://t.example.com/t", true, false, false, true).track(html, "m", "r")).size(),
+                "no trap link without click tracking: the open pixel alone");
+    }
+
+    @Test
     void httpAndHttpsLinksOfAAndAreaAreWrappedForTheMessageAndRecipient() throws Exception {
         String html = "<html><body><a href=\"https://shop.example/a?x=1&amp;y=2\" data-msys-linkname=\"Buy\">Buy</a>"
                 + "<map><area href='http://shop.example/b'></map></body></html>";
