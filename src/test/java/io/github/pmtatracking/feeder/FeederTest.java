@@ -90,7 +90,8 @@ class FeederTest {
         JsonNode click = r.events().get(0).at("/msys/track_event");
         assertEquals(Set.of("type", "delv_method", "event_id", "ip_address", "message_id", "rcpt_to", "timestamp",
                 "target_link_url", "target_link_name", "user_agent", "subaccount_id", "campaign_id", "msg_from",
-                "friendly_from", "sending_ip", "ip_pool"), fieldNames(click));
+                "friendly_from", "sending_ip", "ip_pool", "user_agent_parsed"), fieldNames(click),
+                "the original's fields, and user_agent_parsed (no geo_ip without a database, no mailbox_provider for example.com)");
         assertEquals("click", click.get("type").asText());
         assertEquals("esmtp", click.get("delv_method").asText());
         assertEquals("123", click.get("event_id").asText());
@@ -110,8 +111,8 @@ class FeederTest {
         assertEquals("pool-a", click.get("ip_pool").asText());
 
         JsonNode open = r.events().get(1).at("/msys/track_event");
-        assertEquals(Set.of("type", "delv_method", "event_id", "ip_address", "message_id", "rcpt_to", "timestamp", "user_agent"),
-                fieldNames(open));
+        assertEquals(Set.of("type", "delv_method", "event_id", "ip_address", "message_id", "rcpt_to", "timestamp", "user_agent",
+                "user_agent_parsed"), fieldNames(open));
         assertEquals("open", open.get("type").asText());
         assertEquals("link@example.com", open.get("rcpt_to").asText(), "without accounting, the link's rcpt");
         assertTrue(open.get("event_id").asText().matches("\\d{1,19}"), "an id in the original's form");
