@@ -35,12 +35,6 @@ public final class EngagementCounts implements MeterBinder {
         n.increment();
     }
 
-    /** The count for one type, class and reason (0 when none was seen). */
-    public long count(String type, String kind, String reason) {
-        LongAdder n = counts.get(new Key(type, kind, reason));
-        return n == null ? 0 : n.sum();
-    }
-
     @Override
     public synchronized void bindTo(MeterRegistry registry) {
         this.registry = registry;

@@ -99,10 +99,6 @@ public final class UserAgents {
     }
 
     /** One agent parsed: unknown parts left out (null), as SparkPost leaves them. */
-    Agent parse(String userAgent) {
-        return agent(analyzer(), userAgent);
-    }
-
     private static Agent agent(UserAgentAnalyzer a, String userAgent) {
         UserAgent u = a.parse(userAgent);
         String deviceClass = u.getValue(UserAgent.DEVICE_CLASS);
