@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,12 @@ public final class GeoIpLocations implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GeoIpLocations.class);
 
+    /** Addresses recently located: a record decode costs more than this lookup (JFR, bench/feeder.sh). */
+    private static final int REMEMBERED_ADDRESSES = 50_000;
+    private static final Place UNKNOWN = new Place(null, null, null, null, null, null);
+
     private final DatabaseReader reader; // null: no database
+    private final Map<String, Place> located = new Lru<>(REMEMBERED_ADDRESSES);
 
     private GeoIpLocations(DatabaseReader reader) {
         this.reader = reader;
@@ -58,10 +64,19 @@ public final class GeoIpLocations implements Closeable {
         for (T t : entries) {
             Engagement e = t.engagement();
             if (e != null && !e.located()) {
-                e.place(reader == null ? null : place(e.facts().ip()));
+                e.place(reader == null ? null : remembered(e.facts().ip()));
             }
         }
         return entries;
+    }
+
+    private Place remembered(String ip) {
+        Place p = located.get(ip);
+        if (p == null) {
+            p = place(ip);
+            located.put(ip, p == null ? UNKNOWN : p);
+        }
+        return p == UNKNOWN ? null : p;
     }
 
     /** The place of an IP literal; null when it is not one, or the database does not know it. */

@@ -5,7 +5,6 @@ import io.github.pmtatracking.link.TrackingLink;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,12 +54,11 @@ public final class MachineEngagement {
     private final ClickWindows windows;
     private final EngagementCounts counts;
     /** Recent clicks per message and address, across claims: (timestamp, url) pairs and trap hits. */
-    private final Map<String, Recent> recent = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Recent> eldest) {
-            return size() > REMEMBERED_MESSAGES;
-        }
-    };
+    private final Map<Sender, Recent> recent = new Lru<>(REMEMBERED_MESSAGES);
+
+    /** One message's clicks from one address (a record: no key string built per click). */
+    private record Sender(String messageId, String ip) {
+    }
 
     private static final class Recent {
         final List<Long> clickTimes = new ArrayList<>(2);
@@ -130,14 +128,14 @@ public final class MachineEngagement {
 
     /** Link bursts and trap-link hits, over this claim's clicks and those remembered. */
     private void clickPatterns(List<Engagement> fresh) {
-        Map<String, List<Engagement>> byMessage = new HashMap<>();
+        Map<Sender, List<Engagement>> byMessage = new HashMap<>();
         for (Engagement e : fresh) {
             Facts f = e.facts();
             if (f.isClick() && !f.messageId().isEmpty()) {
-                byMessage.computeIfAbsent(f.messageId() + '\n' + f.ip(), k -> new ArrayList<>()).add(e);
+                byMessage.computeIfAbsent(new Sender(f.messageId(), f.ip()), k -> new ArrayList<>(2)).add(e);
             }
         }
-        for (Map.Entry<String, List<Engagement>> m : byMessage.entrySet()) {
+        for (Map.Entry<Sender, List<Engagement>> m : byMessage.entrySet()) {
             Recent r = recent.computeIfAbsent(m.getKey(), k -> new Recent());
             List<Engagement> clicks = m.getValue();
             for (Engagement e : clicks) {
@@ -177,6 +175,9 @@ public final class MachineEngagement {
     }
 
     private int distinctLinksNear(Recent r, long ts) {
+        if (r.clickTimes.size() < windows.burstLinks()) {
+            return r.clickTimes.size(); // too few clicks for a burst: most messages, no set built
+        }
         Set<String> links = new HashSet<>();
         for (int i = 0; i < r.clickTimes.size(); i++) {
             if (Math.abs(r.clickTimes.get(i) - ts) <= windows.burstSeconds()) {

@@ -1,7 +1,6 @@
 package io.github.pmtatracking.engagement;
 
 import io.github.pmtatracking.engagement.Engagement.Agent;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,12 +47,7 @@ public final class UserAgents {
     /** Starts loading the rules at once, on a thread of its own (once per process). */
     public UserAgents(int cacheSize) {
         this.analyzer = sharedAnalyzer();
-        this.parsed = new LinkedHashMap<>(1024, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Agent> eldest) {
-                return size() > cacheSize;
-            }
-        };
+        this.parsed = new Lru<>(cacheSize);
     }
 
     private static synchronized CompletableFuture<UserAgentAnalyzer> sharedAnalyzer() {

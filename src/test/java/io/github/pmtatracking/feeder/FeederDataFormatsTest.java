@@ -69,6 +69,8 @@ class FeederDataFormatsTest {
         assertEquals(1705332225L, SparkPostEvents.deliveredAt("2024-01-15T15:23:45Z"));
         assertEquals(1705332225L, SparkPostEvents.deliveredAt("2024-01-15T16:23:45+01:00"));
         assertEquals(1705332225L, SparkPostEvents.deliveredAt("2024-01-15 15:23:45"), "no offset: UTC");
+        assertEquals(1705332225L, SparkPostEvents.deliveredAt("2024-01-15 16:23:45+0100"));
+        assertEquals(1705332225L, SparkPostEvents.deliveredAt("2024-01-15 15:23:45.000Z"), "24 characters, not PowerMTA's form");
         assertEquals(0L, SparkPostEvents.deliveredAt("yesterday"));
         assertEquals(0L, SparkPostEvents.deliveredAt(""));
         assertEquals(0L, SparkPostEvents.deliveredAt(null));
