@@ -12,7 +12,12 @@ public final class Engagement {
                         String targetUrl, String linkName, boolean head, long deliveredAt) {
 
         public boolean isClick() {
-            return type.equals("click");
+            return isClick(type);
+        }
+
+        /** Whether an event of this type is a click: the only kind whose rules use deliveredAt. */
+        public static boolean isClick(String type) {
+            return "click".equals(type);
         }
     }
 

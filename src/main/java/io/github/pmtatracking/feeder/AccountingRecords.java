@@ -81,7 +81,7 @@ public final class AccountingRecords {
                 IngestEvent.TrackEvent t = event.msys().trackEvent();
                 Engagement engagement = new Engagement(new Engagement.Facts(t.type(), e.userAgent(), e.ip(), e.timestamp(),
                         e.messageId(), t.rcptTo(), e.targetUrl(), e.linkName(), e.head(),
-                        acct == null || !"click".equals(t.type()) ? 0 : SparkPostEvents.deliveredAt(acct.timeLogged()))); // clicks' rule only
+                        acct == null || !Engagement.Facts.isClick(t.type()) ? 0 : SparkPostEvents.deliveredAt(acct.timeLogged())));
                 fresh.get(i).enrich(event, e.timestamp(), engagement);
             }
         }
