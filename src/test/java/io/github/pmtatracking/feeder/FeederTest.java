@@ -266,7 +266,9 @@ class FeederTest {
         for (int i = 0; i < 200 && files.isEmpty(); i++) {
             Thread.sleep(50);
             try (Stream<Path> s = Files.list(outbox)) {
-                files = s.filter(p -> p.getFileName().toString().endsWith(".ndjson.gz")).toList();
+                // not the ".writing-" file a batch is written to before its rename
+                files = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".ndjson.gz") && !n.startsWith("."))
+                        .map(outbox::resolve).toList();
             }
         }
         assertEquals(1, files.size());

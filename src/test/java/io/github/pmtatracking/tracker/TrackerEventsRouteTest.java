@@ -95,7 +95,7 @@ class TrackerEventsRouteTest extends TrackerRoutesTestSupport {
     @Test
     void theBufferIsTheSedaEndpointsQueueWithItsDepthInJmx() throws Exception {
         MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
-        Set<ObjectName> names = jmx.queryNames(new ObjectName("org.apache.camel:type=endpoints,*"), null);
+        Set<ObjectName> names = jmx.queryNames(new ObjectName("org.apache.camel:" + thisContext() + "type=endpoints,*"), null);
         ObjectName seda = names.stream().filter(n -> n.getKeyProperty("name").contains("seda://tracker-events"))
                 .findFirst().orElseThrow(() -> new AssertionError("no seda endpoint in " + names));
         assertEquals(100_000, jmx.getAttribute(seda, "Size"), "the queue's capacity is tracker.buffer_size");
@@ -121,9 +121,17 @@ class TrackerEventsRouteTest extends TrackerRoutesTestSupport {
 
     private long exchangesInto(String routeId) throws Exception {
         MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
-        ObjectName route = jmx.queryNames(new ObjectName("org.apache.camel:type=routes,name=\"" + routeId + "\",*"), null)
-                .iterator().next();
+        ObjectName route = jmx.queryNames(new ObjectName("org.apache.camel:" + thisContext() + "type=routes,name=\""
+                + routeId + "\",*"), null).iterator().next();
         return (Long) jmx.getAttribute(route, "ExchangesTotal");
+    }
+
+    /**
+     * This test's context in an ObjectName: the test JVM is reused across classes, and a context of
+     * an earlier test can still be registered, with routes of the same names.
+     */
+    private String thisContext() {
+        return "context=" + context.getManagementName() + ",";
     }
 
     private static List<String> awaitRaw(int n) throws Exception {
