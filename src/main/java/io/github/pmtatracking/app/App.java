@@ -112,7 +112,8 @@ public enum App {
                     .bool("insecure_skip_verify", "Skip check of peer cert on upstream side")
                     .string("logfile", "File written with message logs")
                     .string("multi_recipient",
-                            "A message with several recipients: tracked (at message level, links carry no recipient) or untracked")
+                            "A message with several recipients: split (one per transaction: 452 4.5.3 to the others, which the client"
+                                    + " sends again), tracked (at message level, links carry no recipient) or untracked")
                     .string("out_hostport",
                             "host:port for onward routing of SMTP requests (empty: an outbox that saves .eml files)")
                     .string("privkeyfile", "Private key file for this server")

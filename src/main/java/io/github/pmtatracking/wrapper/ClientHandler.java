@@ -70,7 +70,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         SmtpProxyConfiguration config = endpoint.getConfiguration();
-        this.session = new SmtpSession(endpoint.stats(), config.getMaxRefusedCommands(), clientIp(ctx));
+        this.session = new SmtpSession(endpoint.stats(), config.getMaxRefusedCommands(), config.getMaxRecipients(), clientIp(ctx));
         if (!consumer.admit(this)) {
             reply(SmtpReply.of(421, "4.7.0 Too many connections, try again later"));
             close();

@@ -20,6 +20,11 @@ enum CommandRefusal {
     INVALID_UTF8("invalid_utf8"),
     /** Longer than the limit for its verb: 500 5.5.2. */
     TOO_LONG("too_long"),
+    /**
+     * A RCPT past the proxy's recipients per transaction (maxRecipients): 452 4.5.3. The client
+     * did nothing wrong, so it counts toward no session limit.
+     */
+    TOO_MANY_RECIPIENTS("too_many_recipients"),
     /** MAIL with a SIZE over the limit offered: 552 5.3.4. */
     DECLARED_SIZE("declared_size"),
     /** Bytes sent ahead behind STARTTLS or DATA: 554, connection closed. */

@@ -20,8 +20,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class EngagementTracking {
 
-    /** What to do with a message addressed to several recipients. */
-    public enum MultiRecipient { TRACKED, UNTRACKED }
+    /**
+     * What to do with a message addressed to several recipients. SPLIT: the proxy takes one
+     * recipient per transaction (452 4.5.3 to the others, which the client sends again), so every
+     * message has one and is tracked for it; TRACKED: tracked at message level; UNTRACKED: passed on.
+     */
+    public enum MultiRecipient {
+        SPLIT, TRACKED, UNTRACKED;
+
+        /** The -multi_recipient value, any case. */
+        public static MultiRecipient of(String mode) {
+            for (MultiRecipient m : values()) {
+                if (m.name().equalsIgnoreCase(mode.strip())) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("wrapper: -multi_recipient is split, tracked or untracked, not " + mode);
+        }
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(EngagementTracking.class);
     private static final int MAX_LOGGED = 5;

@@ -75,6 +75,10 @@ final class EnvelopePolicy {
                 return r;
             }
         }
+        if (s.recipientsFull()) {
+            // RFC 5321 4.5.3.1.10: the client sends this recipient again in a later transaction
+            return refuse(452, "4.5.3 Too many recipients", CommandRefusal.TOO_MANY_RECIPIENTS);
+        }
         return new Relay("RCPT", rcpt.path());
     }
 

@@ -28,6 +28,12 @@ final class SessionRefusals {
     /** Counts and logs a refused line; true when the session has reached the limit and must close. */
     boolean refused(Refuse r, String line, String client) {
         stats.commandRefused(r.reason());
+        if (r.reason() == CommandRefusal.TOO_MANY_RECIPIENTS) {
+            // the normal course of a message for many recipients: one line each at INFO would
+            // drown the log, and the session limit is for clients that misbehave
+            LOG.debug("[{}] RCPT from {}: {} (the client sends it again in a transaction of its own)", sessionId, client, r.reply());
+            return false;
+        }
         if (r.reason() == CommandRefusal.DECLARED_SIZE) {
             stats.tooBig.increment(); // a message refused for its size, only before its data rather than after
             stats.finalReply(r.reply());

@@ -37,8 +37,15 @@ final class SmtpCommandPolicy {
     private static final Set<String> NOT_IMPLEMENTED = Set.of("XCLIENT", "XFORWARD", "EXPN", "TURN", "ETRN", "ATRN",
             "SEND", "SOML", "SAML", "XMRG", "XDFN", "XPRT", "XEXCH50", "VERB", "ONEX");
 
-    /** What the session knows; {@code offer} is null before a successful HELO or EHLO. */
-    record State(EsmtpOffer offer, boolean inTransaction, boolean hasRecipients, boolean authenticated) {
+    /**
+     * What the session knows; {@code offer} is null before a successful HELO or EHLO;
+     * {@code recipientsFull}: the transaction has as many recipients as the proxy takes in one.
+     */
+    record State(EsmtpOffer offer, boolean inTransaction, boolean hasRecipients, boolean authenticated,
+                 boolean recipientsFull) {
+        State(EsmtpOffer offer, boolean inTransaction, boolean hasRecipients, boolean authenticated) {
+            this(offer, inTransaction, hasRecipients, authenticated, false);
+        }
     }
 
     /** The outcome for one line. */

@@ -44,6 +44,9 @@ public final class SmtpProxyConfiguration {
     private int maxConnections;
     @UriParam(label = "limits", description = "Refused command lines after which a session gets 421; 0: never")
     private int maxRefusedCommands;
+    @UriParam(label = "limits", description = "Recipients accepted per transaction; each further RCPT gets"
+            + " 452 4.5.3 Too many recipients; 0: as many as the upstream takes")
+    private int maxRecipients;
     @UriParam(label = "timeouts", description = "Seconds a client may stay silent; 0: no limit")
     private int idleTimeoutSeconds;
     @UriParam(label = "timeouts", description = "Seconds to wait for each upstream reply; 0: no limit")
@@ -187,6 +190,23 @@ public final class SmtpProxyConfiguration {
      */
     public void setMaxRefusedCommands(int maxRefusedCommands) {
         this.maxRefusedCommands = maxRefusedCommands;
+    }
+
+    public int getMaxRecipients() {
+        return maxRecipients;
+    }
+
+    /**
+     * Recipients one transaction may have: once this many were accepted upstream, every further
+     * RCPT is answered 452 4.5.3 Too many recipients without going upstream (RFC 5321 4.5.3.1.10),
+     * and a standard client sends those recipients in a transaction of their own. 1 gives every
+     * message upstream exactly one recipient (the wrapper's -multi_recipient split); 0 sets no limit.
+     */
+    public void setMaxRecipients(int maxRecipients) {
+        if (maxRecipients < 0) {
+            throw new IllegalArgumentException("maxRecipients is 0 (no limit) or more, not " + maxRecipients);
+        }
+        this.maxRecipients = maxRecipients;
     }
 
     public int getIdleTimeoutSeconds() {

@@ -28,11 +28,15 @@ final class SmtpSession {
     boolean authContinuation;
     /** The accepted sender; null outside a transaction. */
     String mailFrom;
+    /** The recipients the upstream accepted in this transaction. */
     final List<String> recipients = new ArrayList<>();
+    /** Recipients per transaction, 0 for no limit: the proxy's maxRecipients. */
+    private final int maxRecipients;
     private int messages;
 
-    SmtpSession(WrapperStats stats, int maxRefusedCommands, String clientIp) {
+    SmtpSession(WrapperStats stats, int maxRefusedCommands, int maxRecipients, String clientIp) {
         this.refusals = new SessionRefusals(stats, maxRefusedCommands, id);
+        this.maxRecipients = maxRecipients;
         this.clientIp = clientIp;
     }
 
@@ -42,7 +46,8 @@ final class SmtpSession {
 
     /** The state {@link SmtpCommandPolicy} judges the next line against. */
     SmtpCommandPolicy.State policyState() {
-        return new SmtpCommandPolicy.State(offer, mailFrom != null, !recipients.isEmpty(), authenticated);
+        return new SmtpCommandPolicy.State(offer, mailFrom != null, !recipients.isEmpty(), authenticated,
+                maxRecipients > 0 && recipients.size() >= maxRecipients);
     }
 
     /** The end of a transaction: delivered, refused, RSET, or a new EHLO. */

@@ -3,7 +3,6 @@ package io.github.pmtatracking.wrapper;
 import io.github.pmtatracking.config.Settings;
 import io.github.pmtatracking.link.LinkCodec;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.util.Locale;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -70,11 +69,8 @@ public final class WrapperConfiguration implements CamelConfiguration {
                         .maxInflatedBytes(s.wholeNumber("link.max_inflated_bytes")).build(),
                 trackingUrl, s.flag("wrapper.track_open"), s.flag("wrapper.track_initial_open"), trackClick,
                 s.flag("wrapper.track_trap_link"));
-        String multi = s.text("wrapper.multi_recipient").toUpperCase(Locale.ROOT);
-        if (!multi.equals("TRACKED") && !multi.equals("UNTRACKED")) {
-            throw new IllegalArgumentException("wrapper: -multi_recipient is tracked or untracked, not " + multi.toLowerCase(Locale.ROOT));
-        }
-        EngagementTracking tracking = new EngagementTracking(tracker, EngagementTracking.MultiRecipient.valueOf(multi));
+        EngagementTracking tracking = new EngagementTracking(tracker,
+                EngagementTracking.MultiRecipient.of(s.text("wrapper.multi_recipient")));
         stats.tracking(tracking);
         LOG.info("Engagement tracking URL: {}", trackingUrl);
         return tracking;
