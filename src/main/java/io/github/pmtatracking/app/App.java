@@ -120,6 +120,7 @@ public enum App {
                     .bool("track_click", "Track clicks (wrap links)")
                     .bool("track_initial_open", "Track initial opens (pixel at the top of the body)")
                     .bool("track_open", "Track opens (pixel at the end of the body)")
+                    .bool("track_text_links", "With click tracking, wrap the http(s) URLs of text/plain parts too")
                     .bool("track_trap_link", "With click tracking, add one link no person sees: a scanner's hit on it flags that message's clicks from its address as a machine's")
                     .string("tracking_url", "URL of your tracking service endpoint (empty: no tracking, only X-Sp-Message-Id)")
                     .string("upstream_data_debug", "File to write upstream DATA for debugging")

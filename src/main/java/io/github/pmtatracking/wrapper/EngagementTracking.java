@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The wrapper route's rewrite step: adds an X-Sp-Message-Id (keeping one that is there) and, with
- * a tracking URL, wraps links and adds open pixels in every HTML part, for the recipient of the
+ * a tracking URL, wraps links and adds open pixels in every HTML part (and with -track_text_links
+ * wraps the URLs of the text/plain parts), for the recipient of the
  * SMTP envelope. A message with several recipients is tracked at message level (links carry no
  * recipient) or, with {@code -multi_recipient untracked}, passed on unchanged. A part the rewrite
  * cannot take as declared goes on as received, counted by {@link MimeFault} and logged once per
@@ -43,6 +44,7 @@ public final class EngagementTracking {
     private static final int MAX_LOGGED = 5;
 
     private final HtmlTracker tracker;
+    private final TextLinkTracker textLinks;
     private final MultiRecipient multiRecipient;
     private final MimeRewriter mime = new MimeRewriter();
     private final LongAdder rewritten = new LongAdder();
@@ -52,7 +54,13 @@ public final class EngagementTracking {
 
     /** @param tracker null when no tracking URL is set: only the message id is added */
     public EngagementTracking(HtmlTracker tracker, MultiRecipient multiRecipient) {
+        this(tracker, null, multiRecipient);
+    }
+
+    /** @param textLinks null unless -track_text_links: text/plain parts stay as they are */
+    public EngagementTracking(HtmlTracker tracker, TextLinkTracker textLinks, MultiRecipient multiRecipient) {
         this.tracker = tracker;
+        this.textLinks = textLinks;
         this.multiRecipient = multiRecipient;
         Map<MimeFault, LongAdder> m = new EnumMap<>(MimeFault.class);
         for (MimeFault f : MimeFault.values()) {
@@ -74,7 +82,8 @@ public final class EngagementTracking {
         String rcpt = recipients != null && recipients.size() == 1 ? recipients.get(0) : "";
         try {
             MimeRewriter.Result r = mime.rewrite(message, MessageIds::next,
-                    id -> tracker == null ? null : (html, latin1) -> tracker.track(html, id, rcpt, latin1));
+                    id -> tracker == null ? null : (html, latin1) -> tracker.track(html, id, rcpt, latin1),
+                    id -> textLinks == null ? null : (text, latin1) -> textLinks.track(text, id, rcpt, latin1));
             rewritten.increment();
             if (!r.faults().isEmpty()) {
                 r.faults().forEach(f -> faults.get(f.fault()).increment());
@@ -82,7 +91,7 @@ public final class EngagementTracking {
                         describe(r.faults()));
             }
             if (LOG.isDebugEnabled()) {
-                LOG.debug("X-Sp-Message-Id {}: {} HTML parts tracked for {}", r.messageId(), r.htmlParts(),
+                LOG.debug("X-Sp-Message-Id {}: {} parts tracked for {}", r.messageId(), r.trackedParts(),
                         rcpt.isEmpty() ? "the whole message" : rcpt);
             }
             return r.message();

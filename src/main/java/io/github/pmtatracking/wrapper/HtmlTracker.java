@@ -2,7 +2,6 @@ package io.github.pmtatracking.wrapper;
 
 import io.github.pmtatracking.link.ClickTarget;
 import io.github.pmtatracking.link.LinkCodec;
-import io.github.pmtatracking.link.TrackingAction;
 import io.github.pmtatracking.link.TrackingLink;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,7 +40,7 @@ public final class HtmlTracker {
 
     private final LinkCodec codec;
     private final String trackingUrl;
-    private final String ownLinkPrefix; // links already pointing at the tracker are left alone
+    private final TrackableLinks links;
     private final boolean open;
     private final boolean initialOpen;
     private final boolean click;
@@ -55,8 +54,8 @@ public final class HtmlTracker {
     public HtmlTracker(LinkCodec codec, String trackingUrl, boolean open, boolean initialOpen, boolean click, boolean trapLink) {
         this.trapLink = trapLink && click;
         this.codec = codec;
-        this.trackingUrl = LinkCodec.normalizeTrackingUrl(trackingUrl);
-        this.ownLinkPrefix = this.trackingUrl.toLowerCase(Locale.ROOT) + "/";
+        this.links = new TrackableLinks(codec, trackingUrl);
+        this.trackingUrl = links.trackingUrl();
         this.open = open;
         this.initialOpen = initialOpen;
         this.click = click;
@@ -137,7 +136,7 @@ public final class HtmlTracker {
                 continue;
             }
             String target = ClickTarget.ofHref(href.getValue()); // entities decoded: &amp; is &
-            if (!trackable(target)) {
+            if (!links.trackable(target)) {
                 continue;
             }
             String name = a.attr("data-msys-linkname").trim();
@@ -151,7 +150,7 @@ public final class HtmlTracker {
 
     /** The wrapped link as an attribute value, or null when the tracker would refuse it. */
     private String wrap(String target, String messageId, String rcpt, String name) {
-        String link = codec.encodeWithinBounds(trackingUrl, new TrackingLink(TrackingAction.CLICK, target, messageId, rcpt, name));
+        String link = links.wrap(target, messageId, rcpt, name);
         return link == null ? null : attributeValue(link);
     }
 
@@ -162,17 +161,6 @@ public final class HtmlTracker {
             }
         }
         return true;
-    }
-
-    private boolean trackable(String target) {
-        if (ClickTarget.unsafe(target) != null) {
-            return false; // mailto:, tel:, sms:, #anchor, relative, empty, no host, control characters
-        }
-        if (target.contains("{{") || target.contains("{%") || target.contains("%%") || target.contains("*|")
-                || target.contains("[[") || target.contains("${")) {
-            return false; // a template placeholder, filled in later by someone else
-        }
-        return !target.toLowerCase(Locale.ROOT).startsWith(ownLinkPrefix);
     }
 
     private String openPixel(String messageId, String rcpt) {

@@ -18,10 +18,12 @@ import org.apache.james.mime4j.util.ByteSequence;
 import org.apache.james.mime4j.util.ContentUtil;
 
 /**
- * Rewrites the text/html parts of a message and nothing else. The structure is walked on the
- * bytes themselves, so headers, boundaries, preambles and other parts stay byte for byte; each
- * HTML part is decoded (7bit, 8bit, quoted-printable, base64; its charset), rewritten, and encoded
- * again the same way ({@link PartText}). message/rfc822 and text/x-amp-html are not entered.
+ * Rewrites the text/html parts of a message, and with a text rewrite its inline text/plain parts,
+ * and nothing else. The structure is walked on the bytes themselves, so headers, boundaries,
+ * preambles and other parts stay byte for byte; each part rewritten is decoded (7bit, 8bit,
+ * quoted-printable, base64; its charset), rewritten, and encoded again the same way
+ * ({@link PartText}). message/rfc822 and text/x-amp-html are not entered, and a text/plain part
+ * sent as an attachment (Content-Disposition: attachment) is a file, left as it is.
  * mime4j supplies the field grammar; the walk is ours because mime4j's parsers give the content,
  * not its byte offsets. Lines are expected to end in CRLF, as the proxy delivers them.
  *
@@ -46,17 +48,17 @@ public final class MimeRewriter {
         }
     }
 
-    /** The rewrite of one HTML part's text, given whether it is the part's bytes read as ISO-8859-1. */
+    /** The rewrite of one part's text, given whether it is the part's bytes read as ISO-8859-1. */
     @FunctionalInterface
-    public interface HtmlRewrite {
-        String rewrite(String html, boolean bytesAsLatin1);
+    public interface PartRewrite {
+        String rewrite(String text, boolean bytesAsLatin1);
     }
 
     /**
-     * The outcome: the message bytes, the X-Sp-Message-Id it carries, how many HTML parts changed,
-     * and the parts or branches not rewritten as declared.
+     * The outcome: the message bytes, the X-Sp-Message-Id it carries, how many parts changed, and
+     * the parts or branches not rewritten as declared.
      */
-    public record Result(byte[] message, String messageId, int htmlParts, List<Fault> faults) {
+    public record Result(byte[] message, String messageId, int trackedParts, List<Fault> faults) {
     }
 
     private record Edit(int start, int end, byte[] bytes) {
@@ -75,12 +77,16 @@ public final class MimeRewriter {
      * @param html      the HTML rewrite, given the message id in use; null when there is none (only the id is added,
      *                  and the body is not walked)
      */
-    public Result rewrite(byte[] msg, String messageId, Function<String, HtmlRewrite> html) throws MimeProblem {
-        return rewrite(msg, () -> messageId, html);
+    public Result rewrite(byte[] msg, String messageId, Function<String, PartRewrite> html) throws MimeProblem {
+        return rewrite(msg, () -> messageId, html, id -> null);
     }
 
-    /** The same, making a message id only for a message that has none. */
-    public Result rewrite(byte[] msg, Supplier<String> newMessageId, Function<String, HtmlRewrite> html) throws MimeProblem {
+    /**
+     * The same, making a message id only for a message that has none; {@code text} gives the
+     * rewrite of the text/plain parts (null: they stay as they are).
+     */
+    public Result rewrite(byte[] msg, Supplier<String> newMessageId, Function<String, PartRewrite> html,
+                          Function<String, PartRewrite> text) throws MimeProblem {
         int headerEnd = MimeStructure.headerEnd(msg, 0, msg.length);
         boolean body = headerEnd >= 0;
         if (!body) {
@@ -94,18 +100,23 @@ public final class MimeRewriter {
         String id = existing != null && !existing.isBlank() ? existing.trim() : newMessageId.get();
         List<Edit> edits = new ArrayList<>();
         List<Fault> faults = new ArrayList<>();
-        HtmlRewrite rewrite = html.apply(id);
-        if (body && rewrite != null) {
-            walk(msg, 0, msg.length, rewrite, edits, faults, 0);
+        PartRewrite htmlRewrite = html.apply(id);
+        PartRewrite textRewrite = text.apply(id);
+        if (body && (htmlRewrite != null || textRewrite != null)) {
+            walk(msg, 0, msg.length, new Rewrites(htmlRewrite, textRewrite), edits, faults, 0);
         }
-        int htmlParts = edits.size();
+        int trackedParts = edits.size();
         if (existing == null || existing.isBlank()) {
             edits.add(new Edit(headerEnd, headerEnd, ("X-Sp-Message-Id: " + id + "\r\n").getBytes(StandardCharsets.US_ASCII)));
         }
-        return new Result(apply(msg, edits), id, htmlParts, faults);
+        return new Result(apply(msg, edits), id, trackedParts, faults);
     }
 
-    private void walk(byte[] m, int start, int end, HtmlRewrite html, List<Edit> edits, List<Fault> faults, int depth) {
+    /** The rewrites of one message, each null when its parts stay as they are. */
+    private record Rewrites(PartRewrite html, PartRewrite text) {
+    }
+
+    private void walk(byte[] m, int start, int end, Rewrites rewrites, List<Edit> edits, List<Fault> faults, int depth) {
         int headerEnd = MimeStructure.headerEnd(m, start, end);
         if (headerEnd < 0) {
             return; // a part with no body: nothing to rewrite
@@ -132,10 +143,12 @@ public final class MimeRewriter {
                 return;
             }
             for (int[] part : parts) {
-                walk(m, part[0], part[1], html, edits, faults, depth + 1);
+                walk(m, part[0], part[1], rewrites, edits, faults, depth + 1);
             }
-        } else if (mime.equals("text/html")) {
-            Edit e = rewriteHtml(m, bodyStart, end, headers, type, html, faults);
+        } else if (mime.equals("text/html") && rewrites.html() != null
+                || mime.equals("text/plain") && rewrites.text() != null && !attachment(headers)) {
+            Edit e = rewritePart(m, bodyStart, end, headers, type, mime, mime.equals("text/html") ? rewrites.html() : rewrites.text(),
+                    faults);
             if (e != null) {
                 edits.add(e);
             }
@@ -143,8 +156,14 @@ public final class MimeRewriter {
         // message/rfc822, text/x-amp-html and everything else: left alone
     }
 
-    private Edit rewriteHtml(byte[] m, int start, int end, Map<String, String> headers, RawBody type, HtmlRewrite html,
-                             List<Fault> faults) {
+    /** A part sent as a file: its bytes are the file's, whatever links they hold. */
+    private static boolean attachment(Map<String, String> headers) {
+        String disposition = headers.get("content-disposition");
+        return disposition != null && field(disposition).getValue().trim().equalsIgnoreCase("attachment");
+    }
+
+    private Edit rewritePart(byte[] m, int start, int end, Map<String, String> headers, RawBody type, String mime,
+                             PartRewrite rewrite, List<Fault> faults) {
         String cte = headers.getOrDefault("content-transfer-encoding", "7bit").trim().toLowerCase(Locale.ROOT);
         String charset = param(type, "charset");
         // the body's own trailing line ends stay where they are
@@ -155,10 +174,10 @@ public final class MimeRewriter {
         byte[] encoded;
         try {
             PartText part = PartText.read(Arrays.copyOfRange(m, start, contentEnd), cte, charset);
-            String after = html.rewrite(part.text(), part.bytesAsLatin1());
+            String after = rewrite.rewrite(part.text(), part.bytesAsLatin1());
             encoded = after.equals(part.text()) ? null : part.encode(after);
             if (part.bytesAsLatin1()) {
-                faults.add(new Fault(MimeFault.WRONG_CHARSET, "text/html " + (cte.isEmpty() ? "7bit" : cte) + " is not "
+                faults.add(new Fault(MimeFault.WRONG_CHARSET, mime + " " + (cte.isEmpty() ? "7bit" : cte) + " is not "
                         + (charset == null ? "us-ascii" : charset.strip()) + ": tracked on its bytes"));
             }
             if (encoded == null) {

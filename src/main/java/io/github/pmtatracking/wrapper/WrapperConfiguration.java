@@ -62,14 +62,15 @@ public final class WrapperConfiguration implements CamelConfiguration {
             LOG.info("No tracking URL set: links and pixels point at this process's own tracker, {}, opens and clicks"
                     + " tracked (set wrapper.tracking_url to the address your recipients reach)", ownTracker);
         }
-        HtmlTracker tracker = trackingUrl.isEmpty() ? null : new HtmlTracker(
-                // the tracker's own bounds: a link it would refuse is not wrapped, so no click is lost
-                LinkCodec.builder().secret(s.text("link.secret"))
-                        .maxPathLength(s.wholeNumber("link.max_path_length"))
-                        .maxInflatedBytes(s.wholeNumber("link.max_inflated_bytes")).build(),
-                trackingUrl, s.flag("wrapper.track_open"), s.flag("wrapper.track_initial_open"), trackClick,
-                s.flag("wrapper.track_trap_link"));
-        EngagementTracking tracking = new EngagementTracking(tracker,
+        // the tracker's own bounds: a link it would refuse is not wrapped, so no click is lost
+        LinkCodec codec = LinkCodec.builder().secret(s.text("link.secret"))
+                .maxPathLength(s.wholeNumber("link.max_path_length"))
+                .maxInflatedBytes(s.wholeNumber("link.max_inflated_bytes")).build();
+        HtmlTracker tracker = trackingUrl.isEmpty() ? null : new HtmlTracker(codec, trackingUrl,
+                s.flag("wrapper.track_open"), s.flag("wrapper.track_initial_open"), trackClick, s.flag("wrapper.track_trap_link"));
+        TextLinkTracker textLinks = trackingUrl.isEmpty() || !trackClick || !s.flag("wrapper.track_text_links") ? null
+                : new TextLinkTracker(new TrackableLinks(codec, trackingUrl));
+        EngagementTracking tracking = new EngagementTracking(tracker, textLinks,
                 EngagementTracking.MultiRecipient.of(s.text("wrapper.multi_recipient")));
         stats.tracking(tracking);
         LOG.info("Engagement tracking URL: {}", trackingUrl);

@@ -26,7 +26,8 @@ import org.subethamail.smtp.server.Session;
 /**
  * A real SMTP server upstream of the proxy (SubEthaSMTP), on a free loopback port: STARTTLS with
  * the test certificate, AUTH PLAIN and LOGIN for user/secret, recipients starting with "nobody"
- * refused. It keeps every message it accepted and every command line it was given.
+ * refused (550 at RCPT), and a message for one starting with "refused-at-data" refused after its
+ * data (554). It keeps every message it accepted and every command line it was given.
  *
  * <p>Like a Postfix that trusts the proxy's address ({@code smtpd_authorized_xclient_hosts}), it
  * also offers and accepts XCLIENT and XFORWARD, so a test can show that the client's spoofing
@@ -139,7 +140,11 @@ public final class UpstreamSmtp implements AutoCloseable {
             }
 
             @Override
-            public String data(InputStream data) throws IOException {
+            public String data(InputStream data) throws IOException, RejectException {
+                if (rcpts.stream().anyMatch(r -> r.startsWith("refused-at-data"))) {
+                    data.readAllBytes();
+                    throw new RejectException(554, "5.7.1 Message refused by the upstream");
+                }
                 received.add(new Received(from, List.copyOf(rcpts), data.readAllBytes(), ctx.getAuthenticationHandler().isPresent()));
                 return null;
             }

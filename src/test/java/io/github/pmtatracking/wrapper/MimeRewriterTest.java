@@ -184,7 +184,7 @@ class MimeRewriterTest {
                 + "--b\nContent-Type: text/html\n\n<p>caf\u00e9</p>\n--b--\n"), "m", id -> (h, latin1) -> h + "<!-- -->");
         assertEquals(List.of(MimeFault.UNSAFE_CHARSET, MimeFault.UNKNOWN_CHARSET, MimeFault.WRONG_CHARSET),
                 r.faults().stream().map(MimeRewriter.Fault::fault).toList());
-        assertEquals(1, r.htmlParts(), "the wrong-charset part is still rewritten");
+        assertEquals(1, r.trackedParts(), "the wrong-charset part is still rewritten");
     }
 
     @Test
