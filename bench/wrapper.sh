@@ -1,5 +1,5 @@
 #!/bin/sh
-# wrapper throughput: Postfix's smtp-source sends 20,000 copies of example.eml (one recipient)
+# wrapper throughput: Postfix's smtp-source sends 20,000 copies of example.eml (one recipient; BENCH_EML another)
 # over 20 parallel sessions through the proxy (route unchanged) to smtp-sink; in the same run the
 # same load goes straight to smtp-sink as the reference.
 #
@@ -15,8 +15,11 @@ out=bench/out
 jar=target/pmta-tracking.jar
 sink_port=${BENCH_SINK_PORT:-12525}
 proxy_port=${BENCH_PROXY_PORT:-12587}
-eml=src/test/resources/example.eml
+eml=${BENCH_EML:-src/test/resources/example.eml}
 mkdir -p "$out"
+# example.eml with URLs in its text part (BENCH_TEXT_LINKS): the HTML part's link after each call to action
+sed -e '/^Content-Type: text\/html/,$b' -e 's#^\(Place an order\|Learn more\)\r\{0,1\}$#\1: https://www.sparkpost.com/platform/signals/?from=text#' \
+  src/test/resources/example.eml > "$out/example-text-links.eml"
 . bench/common.sh
 [ -f "$jar" ] || { echo "build first: mvn -q package -DskipTests" >&2; exit 1; }
 PATH=$PATH:/usr/sbin
@@ -29,12 +32,20 @@ pids="$pids $!"
 sleep 0.5
 
 # The route under test passes messages unchanged (as the issue asks); BENCH_TRACKING=1 keeps the
-# shipped route with link and pixel tracking instead.
+# shipped route with link and pixel tracking instead, and BENCH_TEXT_LINKS=1 with it wraps the
+# text/plain part's URLs too.
 home="$out/wrapper-home"
 rm -rf "$home" && mkdir -p "$home/routes" && cp -r config "$home/"
 if [ -n "${BENCH_TRACKING:-}" ]; then
   cp routes/wrapper.yaml "$home/routes/"
   tracking="-tracking_url http://t.example:8888 -track_click -track_initial_open -track_open"
+  # BENCH_TEXT_LINKS=1: the text/plain part's URLs wrapped too (-track_text_links), in example.eml
+  # with a URL after each of its three calls to action, as text alternatives have them (the same
+  # message, BENCH_EML=bench/out/example-text-links.eml, without the flag is its comparison)
+  if [ -n "${BENCH_TEXT_LINKS:-}" ]; then
+    tracking="$tracking -track_text_links"
+    [ -n "${BENCH_EML:-}" ] || eml=$out/example-text-links.eml
+  fi
 else
   # the shipped route's endpoint and options, its steps replaced by one that changes nothing
   { sed '/^      steps:/,$d' routes/wrapper.yaml
@@ -70,7 +81,7 @@ accepted=$(grep -c "Message DATA upstream,[0-9]*,250," "$out/wrapper.log" || tru
 refused=$(grep "Message DATA upstream" "$out/wrapper.log" | grep -vc ",250," || true)
 echo "proxy log: $accepted messages relayed with 250 upstream (warm-up included), $refused with another reply"
 bar=$( [ -n "${BENCH_TRACKING:-}" ] && echo "at least 1,000 messages/s and 25%" || echo "50%")
-label=$( [ -n "${BENCH_TRACKING:-}" ] && echo "wrapper-tracking" || echo "wrapper")
+label=$( [ -n "${BENCH_TRACKING:-}" ] && echo "wrapper-tracking${BENCH_TEXT_LINKS:+-text-links}" || echo "wrapper")
 echo "$direct" "$proxied" | awk -v bar="$bar" -v label="$label" -v refused="$refused" '{ for (i = 1; i <= NF; i++) if ($i == "messages/s,") r[++n] = $(i - 1) } END {
   printf "proxy / direct: %.1f%% | bar: %s of direct, every message accepted\n", 100 * r[2] / r[1], bar
   printf "RESULT %s %.3f proxy %.0f messages/s, smtp-source straight to smtp-sink %.0f messages/s, %d sessions reused, %d refused\n", label, r[2] / r[1], r[2], r[1], 20, refused }'

@@ -1,5 +1,6 @@
 package io.github.pmtatracking.wrapper;
 
+import io.github.pmtatracking.link.LinkCodec;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,7 +20,7 @@ import org.nibor.autolink.LinkType;
  * 7bit or 8bit part it fits on a line of its own within SMTP's 998 octets (the part's other long
  * lines are broken at a space, {@link PartText#limitLines}).
  */
-final class TextLinkTracker {
+public final class TextLinkTracker {
 
     /** A wrapped link longer than this is not made: it could not stand on a line within 998 octets. */
     static final int MAX_LINK = 990;
@@ -28,8 +29,9 @@ final class TextLinkTracker {
 
     private final TrackableLinks links;
 
-    TextLinkTracker(TrackableLinks links) {
-        this.links = links;
+    /** @param codec with the tracker's bounds: a link it would refuse is not made */
+    public TextLinkTracker(LinkCodec codec, String trackingUrl) {
+        this.links = new TrackableLinks(codec, trackingUrl);
     }
 
     /**

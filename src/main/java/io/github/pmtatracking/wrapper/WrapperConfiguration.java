@@ -69,7 +69,7 @@ public final class WrapperConfiguration implements CamelConfiguration {
         HtmlTracker tracker = trackingUrl.isEmpty() ? null : new HtmlTracker(codec, trackingUrl,
                 s.flag("wrapper.track_open"), s.flag("wrapper.track_initial_open"), trackClick, s.flag("wrapper.track_trap_link"));
         TextLinkTracker textLinks = trackingUrl.isEmpty() || !trackClick || !s.flag("wrapper.track_text_links") ? null
-                : new TextLinkTracker(new TrackableLinks(codec, trackingUrl));
+                : new TextLinkTracker(codec, trackingUrl);
         EngagementTracking tracking = new EngagementTracking(tracker, textLinks,
                 EngagementTracking.MultiRecipient.of(s.text("wrapper.multi_recipient")));
         stats.tracking(tracking);

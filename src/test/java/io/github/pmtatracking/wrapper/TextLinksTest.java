@@ -18,7 +18,7 @@ class TextLinksTest {
 
     private final HtmlTracker html = new HtmlTracker(Rewritten.CODEC, Rewritten.URL, true, false, true);
     private final EngagementTracking tracking = new EngagementTracking(html,
-            new TextLinkTracker(new TrackableLinks(Rewritten.CODEC, Rewritten.URL)), EngagementTracking.MultiRecipient.SPLIT);
+            new TextLinkTracker(Rewritten.CODEC, Rewritten.URL), EngagementTracking.MultiRecipient.SPLIT);
 
     private String rewrite(String mail) {
         return withoutId(s(tracking.rewrite(crlf(mail), List.of("r@example.com"))));
