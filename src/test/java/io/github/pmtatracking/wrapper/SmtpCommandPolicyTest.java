@@ -111,6 +111,17 @@ class SmtpCommandPolicyTest {
     }
 
     @Test
+    void pastTheRecipientLimitAValidRcptGets452AndABadOneStillItsSyntaxError() {
+        State full = new State(OFFER, true, true, false, true);
+        Verdict v = check("RCPT TO:<b@example.com>", full);
+        assertEquals("452 4.5.3 Too many recipients", ((Refuse) v).reply().toWire().trim());
+        assertEquals(CommandRefusal.TOO_MANY_RECIPIENTS, ((Refuse) v).reason());
+        assertEquals(501, code("RCPT TO:b@example.com>", full));
+        assertInstanceOf(Relay.class, check("RCPT TO:<b@example.com>", new State(OFFER, true, true, false, false)));
+        assertInstanceOf(Relay.class, check("DATA", full), "the recipients accepted go ahead");
+    }
+
+    @Test
     void theLoggedVerbIsPrintableAndShort() {
         assertEquals("XCLIENT", SmtpCommandPolicy.shown("xclient ADDR=1.2.3.4"));
         assertEquals("NOOP?X", SmtpCommandPolicy.shown("NOOP\0X"));
