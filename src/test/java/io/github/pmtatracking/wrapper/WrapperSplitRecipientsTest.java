@@ -143,8 +143,36 @@ class WrapperSplitRecipientsTest {
         assertEquals(25, awaitReceived(r -> r.matches("r\\d\\d@example\\.com"), 25).size());
     }
 
+    @Test
+    void inTrackedModeAMessageForSeveralGoesAsOneTrackedAtMessageLevel() throws Exception {
+        int trackedPort = TestRedis.freePort();
+        try (UpstreamSmtp up = UpstreamSmtp.plain();
+             AppProcess tracked = AppProcess.start(Map.of("REDIS_EMBEDDED", "false", "LINK_SECRET", "k"),
+                     "wrapper", "-in_hostport", "127.0.0.1:" + trackedPort, "-out_hostport", "127.0.0.1:" + up.port(),
+                     "-tracking_url", "http://t.example:8888", "-track_click", "-track_text_links", "-multi_recipient", "tracked")) {
+            tracked.awaitOutput("Started wrapper", 60);
+            JsonNode sent = smtplib(trackedPort, List.of("x@example.com", "y@example.com", "z@example.com"));
+            assertEquals(1, sent.get("transactions").asInt(), sent.toString());
+            for (int i = 0; i < 200 && up.received().isEmpty(); i++) {
+                Thread.sleep(50);
+            }
+            assertEquals(1, up.received().size());
+            UpstreamSmtp.Received m = up.received().get(0);
+            assertEquals(List.of("x@example.com", "y@example.com", "z@example.com"), m.recipients());
+            MimeMessage mime = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(m.data()));
+            String text = (String) ((MimeMultipart) mime.getContent()).getBodyPart(0).getContent();
+            List<DecodedLink> links = links(text);
+            assertEquals(2, links.size(), text);
+            assertEquals("", links.get(0).link().rcptTo(), "message level: no recipient in the link");
+        }
+    }
+
     /** Runs src/test/resources/wrapper/split_send.py: Python's smtplib, and a resend of each 4xx. */
     private static JsonNode smtplib(List<String> recipients) throws Exception {
+        return smtplib(port, recipients);
+    }
+
+    private static JsonNode smtplib(int port, List<String> recipients) throws Exception {
         Path message = Files.createTempFile(dir, "message", ".eml");
         Files.write(message, message());
         List<String> cmd = new ArrayList<>(List.of("python3", Path.of("src/test/resources/wrapper/split_send.py").toString(),
