@@ -1,6 +1,7 @@
 package io.github.pmtatracking.app;
 
 import io.github.pmtatracking.config.Settings;
+import io.github.pmtatracking.engagement.UserAgents;
 import io.github.pmtatracking.linktool.LinkTool;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -79,6 +80,9 @@ public final class PmtaTracking {
                 LogFiles.routeTo(logfile); // relative to the working directory, as the original
                 break;
             }
+        }
+        if (invocation.apps().contains(App.FEEDER)) {
+            UserAgents.startLoading(); // seconds of rules: beside Camel's start, not after it
         }
         try {
             return new CamelApplication(invocation.apps(), invocation.flags(), settings, home).run();

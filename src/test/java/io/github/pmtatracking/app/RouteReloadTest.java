@@ -97,7 +97,9 @@ class RouteReloadTest {
             // while the tracker's route is swapped, netty-http answers 404 or 503 (no route, or one
             // stopping): nothing is recorded for those, and nothing else goes wrong
             assertTrue(clicks.errors.isEmpty(), clicks.errors.toString());
-            assertTrue(clicks.longestOutage < TimeUnit.SECONDS.toNanos(5),
+            // a bound on a stuck swap, not a speed figure: on a loaded 2-core CI machine one swap
+            // took 5.3 s, so the bound is wide
+            assertTrue(clicks.longestOutage < TimeUnit.SECONDS.toNanos(15),
                     "longest time without an answer: " + clicks.longestOutage / 1_000_000 + " ms");
             assertEquals(2, count(app.output(), "was not loaded"), app.output());
 
