@@ -7,8 +7,10 @@ import java.net.Socket;
 import java.net.UnknownHostException;
 
 /**
- * The configured Redis ({@code redis.url}): {@code redis://[:password@]host[:port][/db]} or
- * {@code rediss://} for TLS, as Lettuce reads them.
+ * The configured Redis ({@code redis.url}), as Lettuce reads it: one server,
+ * {@code redis://[:password@]host[:port][/db]} ({@code rediss://} for TLS), or a master found
+ * through Sentinel, {@code redis-sentinel://[:password@]host1:port1,host2:port2[/db]#master}
+ * ({@code rediss-sentinel://} for TLS), whose password is the data nodes'.
  */
 public final class RedisAddress {
 
@@ -19,11 +21,22 @@ public final class RedisAddress {
     }
 
     public static RedisAddress parse(String url) {
+        RedisURI uri;
         try {
-            return new RedisAddress(RedisURI.create(url));
+            uri = RedisURI.create(url);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("redis.url is not a Redis URL (redis://host:port/db): " + url);
+            throw new IllegalArgumentException("redis.url is not a Redis URL (redis://host:port/db or"
+                    + " redis-sentinel://host1:port1,host2:port2/db#master): " + url);
         }
+        if (!uri.getSentinels().isEmpty() && (uri.getSentinelMasterId() == null || uri.getSentinelMasterId().isBlank())) {
+            throw new IllegalArgumentException("redis.url names Sentinels but not the master: add #<master name> to " + url);
+        }
+        return new RedisAddress(uri);
+    }
+
+    /** A master found through Sentinel, which follows a failover by itself. */
+    public boolean isSentinel() {
+        return !uri.getSentinels().isEmpty();
     }
 
     public RedisURI uri() {
@@ -40,10 +53,21 @@ public final class RedisAddress {
 
     /** The URL without its password, for logs. */
     public String display() {
+        if (isSentinel()) {
+            StringBuilder s = new StringBuilder(uri.isSsl() ? "rediss-sentinel://" : "redis-sentinel://");
+            for (RedisURI sentinel : uri.getSentinels()) {
+                s.append(s.charAt(s.length() - 1) == '/' ? "" : ",").append(sentinel.getHost()).append(':').append(sentinel.getPort());
+            }
+            return s + "/" + uri.getDatabase() + "#" + uri.getSentinelMasterId();
+        }
         return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase();
     }
 
+    /** One server on this machine: what the quick start's embedded Redis may stand in for (never a Sentinel setup). */
     public boolean isLoopback() {
+        if (isSentinel()) {
+            return false;
+        }
         try {
             return InetAddress.getByName(uri.getHost()).isLoopbackAddress();
         } catch (UnknownHostException e) {
@@ -51,10 +75,17 @@ public final class RedisAddress {
         }
     }
 
-    /** Whether something accepts TCP connections at the address within the timeout. */
+    /** Whether something accepts TCP connections at the address (any of the Sentinels) within the timeout. */
     public boolean answers(int timeoutMillis) {
+        if (isSentinel()) {
+            return uri.getSentinels().stream().anyMatch(s -> answers(s.getHost(), s.getPort(), timeoutMillis));
+        }
+        return answers(uri.getHost(), uri.getPort(), timeoutMillis);
+    }
+
+    private static boolean answers(String host, int port, int timeoutMillis) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), timeoutMillis);
+            s.connect(new InetSocketAddress(host, port), timeoutMillis);
             return true;
         } catch (Exception e) {
             return false;

@@ -7,7 +7,9 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import java.time.Duration;
+import org.springframework.data.redis.connection.RedisConfiguration;
 import org.springframework.data.redis.connection.RedisPassword;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -16,8 +18,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * The process's one way to Redis: a Spring Data Redis {@link LettuceConnectionFactory} built from
  * {@code redis.url}, bound in the registry as {@value #BEAN} for {@code spring-redis:} endpoints
  * and for the steps that need Lettuce's pipelining or asynchronous commands (through
- * {@link LettuceConnectionFactory#getConnection()}'s native connection). Standalone today; Sentinel
- * and Cluster (a later issue) come through this same place.
+ * {@link LettuceConnectionFactory#getConnection()}'s native connection): one server, or a master
+ * found through Sentinel, which Lettuce follows across a failover. Cluster comes through this same place.
  *
  * <p>Connections are made on first use, so a service starts while Redis is down; commands fail
  * fast while Redis is away (the route keeps its work and retries through its error policy) and
@@ -47,13 +49,23 @@ public final class RedisConnections implements AutoCloseable {
             return factory;
         }
         RedisURI uri = address.uri();
-        RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(uri.getHost(), uri.getPort());
+        RedisConfiguration.WithDatabaseIndex server;
+        if (address.isSentinel()) {
+            // Lettuce asks the Sentinels for the master, and again after a failover
+            RedisSentinelConfiguration sentinel = new RedisSentinelConfiguration().master(uri.getSentinelMasterId());
+            for (RedisURI s : uri.getSentinels()) {
+                sentinel.sentinel(s.getHost(), s.getPort());
+            }
+            server = sentinel;
+        } else {
+            server = new RedisStandaloneConfiguration(uri.getHost(), uri.getPort());
+        }
         server.setDatabase(uri.getDatabase());
         if (uri.getUsername() != null) {
-            server.setUsername(uri.getUsername());
+            ((RedisConfiguration.WithAuthentication) server).setUsername(uri.getUsername());
         }
         if (uri.getPassword() != null) {
-            server.setPassword(RedisPassword.of(uri.getPassword()));
+            ((RedisConfiguration.WithAuthentication) server).setPassword(RedisPassword.of(uri.getPassword()));
         }
         LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder()
                 .commandTimeout(commandTimeout)
@@ -68,7 +80,9 @@ public final class RedisConnections implements AutoCloseable {
         if (uri.isSsl()) {
             client.useSsl();
         }
-        factory = new LettuceConnectionFactory(server, client.build());
+        factory = server instanceof RedisSentinelConfiguration sentinel
+                ? new LettuceConnectionFactory(sentinel, client.build())
+                : new LettuceConnectionFactory((RedisStandaloneConfiguration) server, client.build());
         factory.setEagerInitialization(false); // start while Redis is down
         factory.afterPropertiesSet();
         factory.start();

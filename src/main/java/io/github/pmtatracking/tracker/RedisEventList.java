@@ -2,11 +2,14 @@ package io.github.pmtatracking.tracker;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
+import io.github.pmtatracking.redis.ReplicaAcks;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +36,8 @@ public final class RedisEventList {
 
     private final StringRedisTemplate redis;
     private final String key;
+    private final byte[] keyBytes;
+    private final ReplicaAcks replicas;
     private final String display;
     private final TrackerStats stats;
     private final TrackerEventBuffer buffer;
@@ -41,20 +46,38 @@ public final class RedisEventList {
 
     public RedisEventList(RedisConnectionFactory factory, String key, String display, TrackerStats stats,
             TrackerEventBuffer buffer) {
+        this(factory, key, display, stats, buffer, new ReplicaAcks(0, 1));
+    }
+
+    public RedisEventList(RedisConnectionFactory factory, String key, String display, TrackerStats stats,
+            TrackerEventBuffer buffer, ReplicaAcks replicas) {
         this.redis = new StringRedisTemplate(factory);
         this.redis.afterPropertiesSet(); // no Spring container here to call it
         this.key = key;
+        this.keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        this.replicas = replicas;
         this.display = display;
         this.stats = stats;
         this.buffer = buffer;
     }
 
-    /** RPUSHes the batch; returns the list's length, as Redis answered. */
+    /**
+     * RPUSHes the batch and, with redis.wait_replicas, waits until the replicas have it; returns the
+     * list's length, as Redis answered.
+     */
     public Long rpush(List<String> events) {
         Long length;
         inHand = events.size();
         try {
-            length = redis.opsForList().rightPushAll(key, events);
+            length = redis.execute((RedisCallback<Long>) c -> {
+                byte[][] values = new byte[events.size()][];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = events.get(i).getBytes(StandardCharsets.UTF_8);
+                }
+                Long n = c.listCommands().rPush(keyBytes, values);
+                replicas.await(c); // on the same connection: WAIT covers this RPUSH
+                return n;
+            });
         } catch (RuntimeException e) {
             DataAccessException away = away(e);
             if (outageSince == 0) {

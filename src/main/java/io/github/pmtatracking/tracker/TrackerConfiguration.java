@@ -5,6 +5,7 @@ import io.github.pmtatracking.config.Settings;
 import io.github.pmtatracking.link.LinkCodec;
 import io.github.pmtatracking.redis.RedisAddress;
 import io.github.pmtatracking.redis.RedisConnections;
+import io.github.pmtatracking.redis.ReplicaAcks;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -143,7 +144,7 @@ public final class TrackerConfiguration implements CamelConfiguration {
             throw new IllegalStateException("no " + RedisConnections.BEAN + " in the registry");
         }
         redisEventList = new RedisEventList(factory, s.text("redis.queue_key"), RedisAddress.parse(s.text("redis.url")).display(),
-                stats, buffer(camel));
+                stats, buffer(camel), ReplicaAcks.of(s));
         return redisEventList;
     }
 
