@@ -1,5 +1,6 @@
 package io.github.pmtatracking.acct;
 
+import io.github.pmtatracking.redis.ReplicaAcks;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import java.nio.charset.StandardCharsets;
@@ -47,15 +48,22 @@ public final class AccountingWriter {
     private final Supplier<RedisConnectionFactory> redis;
     private final String where;
     private final AccountingBatches batches;
+    private final ReplicaAcks replicas;
     private final LongAdder stored = new LongAdder();
     private final LongAdder deliveriesStored = new LongAdder();
     private volatile long outageStartedNanos; // 0 while Redis answers
 
     /** {@code redis}: the process's connection factory, looked up at the first command (it is built on first use). */
     public AccountingWriter(Supplier<RedisConnectionFactory> redis, String where, AccountingBatches batches) {
+        this(redis, where, batches, new ReplicaAcks(0, 1));
+    }
+
+    /** With redis.wait_replicas: a batch is stored once that many replicas have it. */
+    public AccountingWriter(Supplier<RedisConnectionFactory> redis, String where, AccountingBatches batches, ReplicaAcks replicas) {
         this.redis = redis;
         this.where = where;
         this.batches = batches;
+        this.replicas = replicas;
     }
 
     /** Writes the batch, as one script call; throws if Redis did not take it. */
@@ -65,6 +73,7 @@ public final class AccountingWriter {
         }
         try (RedisConnection c = redis.get().getConnection()) {
             c.scriptingCommands().eval(SET_ALL, ReturnType.INTEGER, batch.size(), batch.keysAndArgs());
+            replicas.await(c); // not counted stored before a replica has it: the route writes it again
         } catch (DataAccessException e) {
             throw away(e);
         }

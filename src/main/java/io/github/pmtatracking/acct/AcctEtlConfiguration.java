@@ -2,6 +2,7 @@ package io.github.pmtatracking.acct;
 
 import io.github.pmtatracking.config.Settings;
 import io.github.pmtatracking.redis.RedisAddress;
+import io.github.pmtatracking.redis.ReplicaAcks;
 import io.github.pmtatracking.redis.RedisConnections;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.file.Files;
@@ -145,7 +146,7 @@ public final class AcctEtlConfiguration implements CamelConfiguration {
                     RedisConnectionFactory.class);
             String where = RedisAddress.parse(s.text("redis.url")).display();
             batches = new AccountingBatches(keys);
-            writer = new AccountingWriter(redis, where, batches);
+            writer = new AccountingWriter(redis, where, batches, ReplicaAcks.of(s));
             loader = new AccountingRecordLoader(writer, batches, keys, columnFilter(s.text("acct_etl.fields")));
             LOG.info("acct_etl storing into Redis at {} as {}<id> for {} s", where, keys.messagePrefix(), keys.ttlSeconds());
         }
