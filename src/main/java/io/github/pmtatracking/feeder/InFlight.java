@@ -72,6 +72,7 @@ public final class InFlight {
             }
             long budget = (long) (maxBytes * 1.05 / ndjsonPerChar) + 1; // a little over: the cut is exact
             full = false;
+            int before = claimed.size();
             while (claimed.size() < MAX_CLAIMED) {
                 if (claimedChars >= budget) {
                     full = true;
@@ -86,6 +87,9 @@ public final class InFlight {
                 }
             }
             full |= claimed.size() >= MAX_CLAIMED;
+            if (claimed.size() > before) {
+                queue.replicated(); // with redis.wait_replicas: no event is sent on a claim a replica lacks
+            }
         } catch (DataAccessException e) {
             resync = true; // whether the claim happened is unknown: the list is read afresh
             throw e;
@@ -165,6 +169,14 @@ public final class InFlight {
             }
         }
         queue.acknowledge(token, k, claimed.get(0).raw(), claimed.get(k - 1).raw(), dead);
+        try {
+            queue.replicated();
+        } catch (DataAccessException e) {
+            // the master removed them, but a failover could bring them back: the list is read
+            // afresh before the next claim, and what is still there is sent again (same event ids)
+            LOG.warn("Batch {} acknowledged, but not yet on a replica ({}); the in-flight list is read again", batch, e.getMessage());
+            resync = true;
+        }
         stats.eventsDeadLettered.add(dead.size());
         for (int i = 0; i < k; i++) {
             claimedChars -= claimed.get(i).raw().length();

@@ -1,5 +1,6 @@
 package io.github.pmtatracking.feeder;
 
+import io.github.pmtatracking.redis.ReplicaAcks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -118,6 +120,7 @@ public final class ReliableQueue {
     private final String deadLetters;
     private final String lock;
     private final AtomicBoolean away = new AtomicBoolean();
+    private final ReplicaAcks replicas;
 
     public ReliableQueue(RedisConnectionFactory connections, String queue, String feederId, String deadLetters) {
         this(() -> connections, queue, feederId, deadLetters);
@@ -125,6 +128,13 @@ public final class ReliableQueue {
 
     /** Over the process's connection factory, looked up at the first command (it is built on first use). */
     public ReliableQueue(Supplier<RedisConnectionFactory> connections, String queue, String feederId, String deadLetters) {
+        this(connections, queue, feederId, deadLetters, new ReplicaAcks(0, 1));
+    }
+
+    /** With redis.wait_replicas: {@link #replicated()} waits for that many replicas. */
+    public ReliableQueue(Supplier<RedisConnectionFactory> connections, String queue, String feederId, String deadLetters,
+                         ReplicaAcks replicas) {
+        this.replicas = replicas;
         this.connections = connections;
         this.queue = queue;
         this.inflight = queue + ":inflight:" + feederId;
@@ -178,6 +188,21 @@ public final class ReliableQueue {
             args[i + 4] = deadLetterEntries.get(i);
         }
         watched(() -> redis().execute(ACKNOWLEDGE, List.of(inflight, deadLetters, lock), args));
+    }
+
+    /**
+     * Returns once redis.wait_replicas replicas have every write made so far (WAIT on the shared
+     * connection the scripts ran on); at once when none is asked for.
+     *
+     * @throws org.springframework.dao.QueryTimeoutException fewer replicas had them in time
+     */
+    public void replicated() {
+        if (replicas.replicas() > 0) {
+            redis().execute((RedisCallback<Void>) c -> {
+                replicas.await(c);
+                return null;
+            });
+        }
     }
 
     /** Accounting records for the message ids (null where absent). */
