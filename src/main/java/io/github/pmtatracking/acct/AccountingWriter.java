@@ -3,7 +3,14 @@ package io.github.pmtatracking.acct;
 import io.github.pmtatracking.redis.ReplicaAcks;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -11,7 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.RedisSystemException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
 
@@ -71,13 +82,48 @@ public final class AccountingWriter {
         if (batch.size() == 0) {
             return;
         }
-        try (RedisConnection c = redis.get().getConnection()) {
+        RedisConnectionFactory factory = redis.get();
+        if (factory instanceof LettuceConnectionFactory lettuce && lettuce.getClusterConfiguration() != null) {
+            writeToCluster(lettuce, batch);
+            confirmed(batch.size(), batch.deliveries());
+            return;
+        }
+        try (RedisConnection c = factory.getConnection()) {
             c.scriptingCommands().eval(SET_ALL, ReturnType.INTEGER, batch.size(), batch.keysAndArgs());
             replicas.await(c); // not counted stored before a replica has it: the route writes it again
         } catch (DataAccessException e) {
             throw away(e);
         }
         confirmed(batch.size(), batch.deliveries());
+    }
+
+    /**
+     * In a Redis Cluster the keys of a batch live on every node, and a script may only touch one
+     * slot: each record is its own SET ... EX, all sent at once on Lettuce's cluster connection,
+     * which routes each to its node and pipelines per node; the batch counts as stored when every
+     * one is confirmed. SET is idempotent, so a batch tried again after a failure is harmless.
+     */
+    private void writeToCluster(LettuceConnectionFactory factory, RedisBatch batch) {
+        try (RedisClusterConnection c = factory.getClusterConnection()) {
+            @SuppressWarnings("unchecked")
+            RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) c.getNativeConnection();
+            List<RedisFuture<String>> sets = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                long ttl = batch.ttl(i);
+                sets.add(ttl > 0 ? commands.set(batch.key(i), batch.value(i), SetArgs.Builder.ex(ttl))
+                        : commands.set(batch.key(i), batch.value(i)));
+            }
+            for (RedisFuture<String> f : sets) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QueryTimeoutException("interrupted while writing to the cluster", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw away(new RedisConnectionFailureException("the cluster did not take a batch: " + e.getMessage(), e));
+        } catch (DataAccessException e) {
+            throw away(e);
+        }
     }
 
     /** The value of a key, or null; throws while Redis is away (the route's retry policy waits). */

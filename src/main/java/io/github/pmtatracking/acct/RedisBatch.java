@@ -50,6 +50,19 @@ public final class RedisBatch {
         return deliveries;
     }
 
+    byte[] key(int i) {
+        return keys.get(i);
+    }
+
+    byte[] value(int i) {
+        return values.get(i);
+    }
+
+    /** Seconds, 0 for none. */
+    long ttl(int i) {
+        return Long.parseLong(new String(ttls.get(i), StandardCharsets.US_ASCII));
+    }
+
     /** The keys, then each value followed by its TTL: the arguments of one script call. */
     byte[][] keysAndArgs() {
         int n = keys.size();

@@ -91,7 +91,7 @@ final class CamelApplication {
             if (apps.stream().anyMatch(a -> a != App.WRAPPER)) { // the wrapper alone never needs Redis
                 RedisAddress address = RedisAddress.parse(settings.text("redis.url"));
                 // one connection factory for the process, closed after every dataflow that uses it
-                redis = new RedisConnections(address, Duration.ofSeconds(10));
+                redis = new RedisConnections(address, Duration.ofSeconds(10), settings.flag("redis.cluster"));
                 resources.add(redis);
                 RedisConnections connections = redis;
                 main.addMainListener(new MainListenerSupport() {

@@ -6,6 +6,7 @@ import io.github.pmtatracking.engagement.GeoIpLocations;
 import io.github.pmtatracking.engagement.MachineEngagement;
 import io.github.pmtatracking.engagement.MailboxProviders;
 import io.github.pmtatracking.engagement.UserAgents;
+import io.github.pmtatracking.redis.QueueKeys;
 import io.github.pmtatracking.redis.RedisConnections;
 import io.github.pmtatracking.redis.ReplicaAcks;
 import java.net.InetAddress;
@@ -47,7 +48,7 @@ public final class FeederConfiguration implements CamelConfiguration {
         // the process's one factory, bound by the application and built when first looked up
         ReliableQueue queue = new ReliableQueue(
                 () -> camel.getRegistry().lookupByNameAndType(RedisConnections.BEAN, RedisConnectionFactory.class),
-                s.text("redis.queue_key"), id, s.text("redis.dead_letter_key"), ReplicaAcks.of(s));
+                QueueKeys.of(s).queue(), id, QueueKeys.of(s).deadLetters(), ReplicaAcks.of(s));
         long connectSeconds = s.positive("feeder.http_connect_timeout_seconds");
         long responseSeconds = s.positive("feeder.http_response_timeout_seconds");
         long leaseSeconds = s.positive("feeder.owner_ttl_seconds");

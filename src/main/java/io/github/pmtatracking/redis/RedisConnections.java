@@ -2,11 +2,17 @@ package io.github.pmtatracking.redis;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import java.time.Duration;
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisConfiguration;
 import org.springframework.data.redis.connection.RedisPassword;
 import org.springframework.data.redis.connection.RedisSentinelConfiguration;
@@ -32,11 +38,23 @@ public final class RedisConnections implements AutoCloseable {
 
     private final RedisAddress address;
     private final Duration commandTimeout;
+    private final boolean cluster;
     private LettuceConnectionFactory factory;
 
     public RedisConnections(RedisAddress address, Duration commandTimeout) {
+        this(address, commandTimeout, false);
+    }
+
+    /** @param cluster redis.cluster: the address names a Redis Cluster's seed nodes */
+    public RedisConnections(RedisAddress address, Duration commandTimeout, boolean cluster) {
         this.address = address;
         this.commandTimeout = commandTimeout;
+        this.cluster = cluster;
+    }
+
+    /** Whether this is a Redis Cluster (redis.cluster). */
+    public boolean cluster() {
+        return cluster;
     }
 
     /**
@@ -49,6 +67,9 @@ public final class RedisConnections implements AutoCloseable {
             return factory;
         }
         RedisURI uri = address.uri();
+        if (cluster) {
+            return buildCluster(uri);
+        }
         RedisConfiguration.WithDatabaseIndex server;
         if (address.isSentinel()) {
             // Lettuce asks the Sentinels for the master, and again after a failover
@@ -89,6 +110,40 @@ public final class RedisConnections implements AutoCloseable {
         return factory;
     }
 
+    /**
+     * A Redis Cluster from its seed nodes: Lettuce learns the topology from them, follows MOVED and
+     * ASK, and refreshes its view when a node fails over or slots move.
+     */
+    private LettuceConnectionFactory buildCluster(RedisURI uri) {
+        RedisClusterConfiguration nodes = new RedisClusterConfiguration();
+        for (RedisURI n : address.nodes()) {
+            nodes.clusterNode(n.getHost(), n.getPort());
+        }
+        if (uri.getUsername() != null) {
+            nodes.setUsername(uri.getUsername());
+        }
+        if (uri.getPassword() != null) {
+            nodes.setPassword(RedisPassword.of(uri.getPassword()));
+        }
+        LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder()
+                .commandTimeout(commandTimeout)
+                .clientOptions(ClusterClientOptions.builder()
+                        .autoReconnect(true)
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                        .socketOptions(SocketOptions.builder().connectTimeout(min(commandTimeout, Duration.ofSeconds(10))).build())
+                        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers().build())
+                        .build());
+        if (uri.isSsl()) {
+            client.useSsl();
+        }
+        factory = new LettuceConnectionFactory(nodes, client.build());
+        factory.setEagerInitialization(false);
+        factory.afterPropertiesSet();
+        factory.start();
+        return factory;
+    }
+
     /** The factory, started; closed by {@link #close()} after every dataflow stopped. */
     public LettuceConnectionFactory factory() {
         return build();
@@ -100,8 +155,15 @@ public final class RedisConnections implements AutoCloseable {
      * flushing of a pipeline, or a health check that must not queue behind one. Throws a
      * RedisException while Redis is away; the caller closes it.
      */
-    public StatefulRedisConnection<String, String> dedicated() {
-        return ((RedisClient) build().getRequiredNativeClient()).connect();
+    public StatefulConnection<String, String> dedicated() {
+        Object client = build().getRequiredNativeClient();
+        return client instanceof RedisClusterClient c ? c.connect() : ((RedisClient) client).connect();
+    }
+
+    /** PING on a connection from {@link #dedicated()}. */
+    public static String ping(StatefulConnection<String, String> c) {
+        return c instanceof StatefulRedisClusterConnection<String, String> cc ? cc.sync().ping()
+                : ((StatefulRedisConnection<String, String>) c).sync().ping();
     }
 
     public RedisAddress address() {

@@ -1,7 +1,7 @@
 package io.github.pmtatracking.redis;
 
 import java.time.Duration;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.StatefulConnection;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
@@ -15,7 +15,7 @@ public final class RedisHealthCheck extends AbstractHealthCheck implements AutoC
 
     private final RedisConnections redis;
     private final String display;
-    private StatefulRedisConnection<String, String> connection;
+    private StatefulConnection<String, String> connection;
 
     public RedisHealthCheck(RedisConnections redis) {
         super("pmta", "redis");
@@ -42,7 +42,7 @@ public final class RedisHealthCheck extends AbstractHealthCheck implements AutoC
                 connection = redis.dedicated();
                 connection.setTimeout(Duration.ofSeconds(1));
             }
-            String pong = connection.sync().ping();
+            String pong = RedisConnections.ping(connection);
             if ("PONG".equals(pong)) {
                 builder.up();
             } else {

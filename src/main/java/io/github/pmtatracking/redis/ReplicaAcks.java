@@ -37,6 +37,10 @@ public final class ReplicaAcks {
     public static ReplicaAcks of(Settings s) {
         String wait = s.text("redis.wait_replicas").trim();
         int n = wait.equalsIgnoreCase("auto") ? (RedisAddress.parse(s.text("redis.url")).isSentinel() ? 1 : 0) : Integer.parseInt(wait);
+        if (n > 0 && s.flag("redis.cluster")) {
+            // WAIT goes to one node, not to the one each key lives on
+            throw new IllegalArgumentException("redis.wait_replicas is for Sentinel; with redis.cluster it is auto or 0");
+        }
         return new ReplicaAcks(n, s.wholeNumber("redis.wait_timeout_ms"));
     }
 

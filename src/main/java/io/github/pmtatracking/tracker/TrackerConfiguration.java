@@ -4,6 +4,7 @@ import io.github.pmtatracking.config.HostPort;
 import io.github.pmtatracking.config.Settings;
 import io.github.pmtatracking.link.LinkCodec;
 import io.github.pmtatracking.redis.RedisAddress;
+import io.github.pmtatracking.redis.QueueKeys;
 import io.github.pmtatracking.redis.RedisConnections;
 import io.github.pmtatracking.redis.ReplicaAcks;
 import io.netty.channel.EventLoopGroup;
@@ -143,7 +144,7 @@ public final class TrackerConfiguration implements CamelConfiguration {
         if (factory == null) {
             throw new IllegalStateException("no " + RedisConnections.BEAN + " in the registry");
         }
-        redisEventList = new RedisEventList(factory, s.text("redis.queue_key"), RedisAddress.parse(s.text("redis.url")).display(),
+        redisEventList = new RedisEventList(factory, QueueKeys.of(s).queue(), RedisAddress.parse(s.text("redis.url")).display(),
                 stats, buffer(camel), ReplicaAcks.of(s));
         return redisEventList;
     }
@@ -153,7 +154,7 @@ public final class TrackerConfiguration implements CamelConfiguration {
         Settings s = Settings.of(camel);
         HostPort listen = HostPort.parse(s.text("tracker.in_hostport"), "-in_hostport");
         boolean signed = !s.text("link.secret").isEmpty();
-        LOG.info("tracker listening on {}, events to {} at {} (buffer {}), links {}", listen, s.text("redis.queue_key"),
+        LOG.info("tracker listening on {}, events to {} at {} (buffer {}), links {}", listen, QueueKeys.of(s).queue(),
                 RedisAddress.parse(s.text("redis.url")).display(), s.text("tracker.buffer_size"),
                 !signed ? "unsigned" : s.flag("tracker.accept_unsigned") ? "signed (unsigned accepted)" : "signed");
         // stopped after the routes: says what a stop left behind (Redis away past the shutdown timeout)

@@ -43,11 +43,16 @@ class FeederOwnershipTest {
     void twoProcessesWithOneIdAndAnApiSlowerThanTheLeaseLoseNothing() throws Exception {
         rig.api.answerAfter(3000);
         Set<String> all = rig.queue(400, "slow-");
-        // about 48 events a batch: nine POSTs of 3 s, and the second process starts during them
-        // (a JVM start took 9 s on a busy machine, which five POSTs did not always outlast)
+        // about 48 events a batch, each answered after 3 s; the first POST is held until the second
+        // process has started and found the id taken (a JVM start took 30 s on a loaded machine,
+        // longer than all nine POSTs), so the second always starts while the first is sending
+        IngestStandIn.Hold firstPost = rig.api.holdAnswers();
         AppProcess first = rig.feeder(SHORT_LEASE, "-batch_max_bytes", "12000");
-        rig.api.awaitRequests(1, 30);
+        rig.api.awaitRequests(1, 60);
         AppProcess second = rig.feeder(SHORT_LEASE, "-batch_max_bytes", "12000");
+        second.awaitOutput("is held by another running feeder", 90);
+        rig.api.stopHolding();
+        firstPost.release();
         rig.api.awaitAcceptedIds(all, 90);
         rig.awaitEmpty();
         assertTrue(second.output().contains("is held by another running feeder"), second.output());
