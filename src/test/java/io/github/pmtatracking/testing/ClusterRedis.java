@@ -20,7 +20,7 @@ public final class ClusterRedis implements AutoCloseable {
 
     private final Path dir;
     private final List<Process> processes = new ArrayList<>();
-    private final int[] ports = {TestRedis.freePort(), TestRedis.freePort(), TestRedis.freePort()};
+    private final int[] ports = {clusterPort(), clusterPort(), clusterPort()};
 
     public ClusterRedis() throws Exception {
         dir = Files.createTempDirectory("cluster-redis");
@@ -64,6 +64,29 @@ public final class ClusterRedis implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IllegalStateException("the cluster did not form; logs in " + dir);
+    }
+
+    /**
+     * A free port whose cluster bus port (port + 10000: redis-server 6.2 has no cluster-port) is
+     * free too, so below 55536: a node on a higher port does not start.
+     */
+    private static synchronized int clusterPort() {
+        java.util.Random random = new java.util.Random();
+        for (int i = 0; i < 1000; i++) {
+            int p = 20000 + random.nextInt(30000);
+            if (free(p) && free(p + 10000)) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no free pair of ports for a cluster node");
+    }
+
+    private static boolean free(int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void awaitPing(int port) throws InterruptedException {
