@@ -23,19 +23,44 @@ mkdir -p "$out"
 for tool in redis-cli python3; do command -v $tool >/dev/null || { echo "needs $tool" >&2; exit 1; }; done
 
 
-start_redis "$redis_port" "$out/redis-feeder.log"
 load="$out/feeder-load-v2-$events.resp"
 [ -f "$load" ] || python3 bench/feeder_load.py "$events" > "$load"
+# BENCH_CLUSTER=1: three masters in a cluster; the load split by slot, one file per node
+if [ -n "${BENCH_CLUSTER:-}" ]; then
+  start_redis_cluster 7321 "$out/redis-cluster"
+  ports="7321 7322 7323"
+  ranges=$(for p in $ports; do redis-cli -p "$p" cluster nodes | awk '/myself/ {print $9}'; done | tr '\n' ' ')
+  python3 bench/cluster_split.py "$load" "$out/feeder-load-cluster" $ranges
+  queue="{trk_queue}"; cli="redis-cli -c -p 7321"; suffix=-cluster
+else
+  start_redis "$redis_port" "$out/redis-feeder.log"
+  redis_env="REDIS_URL=redis://127.0.0.1:$redis_port"
+  ports=$redis_port
+  queue=trk_queue; cli="redis-cli -p $redis_port"; suffix=""
+fi
+
+load_redis() {
+  if [ -n "${BENCH_CLUSTER:-}" ]; then
+    i=0
+    for p in $ports; do
+      redis-cli -p "$p" flushall >/dev/null
+      redis-cli -p "$p" --pipe < "$out/feeder-load-cluster-$i.resp" >/dev/null
+      i=$((i + 1))
+    done
+  else
+    redis-cli -p "$redis_port" flushall >/dev/null
+    redis-cli -p "$redis_port" --pipe < "$load" >/dev/null
+  fi
+}
 
 run() { # label fail_first [save file]
-  redis-cli -p "$redis_port" flushall >/dev/null
-  redis-cli -p "$redis_port" --pipe < "$load" >/dev/null
-  queued=$(redis-cli -p "$redis_port" llen trk_queue)
+  load_redis
+  queued=$($cli llen "$queue")
   python3 bench/ingest_standin.py --port "$api_port" --fail-first "$2" ${3:+--save "$3"} &
   api_pid=$!
   sleep 0.5
   start=$(date +%s.%N)
-  REDIS_URL="redis://127.0.0.1:$redis_port" REDIS_EMBEDDED=false FEEDER_POLL_MS=200 FEEDER_RETRY_MAX_SECONDS=2 \
+  env $redis_env REDIS_EMBEDDED=false FEEDER_POLL_MS=200 FEEDER_RETRY_MAX_SECONDS=2 \
     FEEDER_GEOIP_DATABASE="$PWD/src/test/resources/geoip/GeoIP2-City-Test.mmdb" \
     SPARKPOST_HOST_INGEST="http://127.0.0.1:$api_port" SPARKPOST_API_KEY_INGEST=bench-key \
     JAVA_OPTS="${JAVA_OPTS:--Xmx512m -XX:+UseParallelGC} ${BENCH_JFR:-}" bin/feeder -id bench -logfile "$out/feeder-$1.log" > /dev/null 2>&1 &
@@ -48,7 +73,7 @@ run() { # label fail_first [save file]
   end=$(date +%s.%N)
   sleep 1
   stats=$(curl -s "http://127.0.0.1:$api_port/stats")
-  left=$(redis-cli -p "$redis_port" eval "return redis.call('llen','trk_queue') + redis.call('llen','trk_queue:inflight:bench')" 0)
+  left=$($cli eval "return redis.call('llen',KEYS[1]) + redis.call('llen',KEYS[2])" 2 "$queue" "$queue:inflight:bench")
   kill "$feeder_pid" "$api_pid" 2>/dev/null || true
   wait "$feeder_pid" 2>/dev/null || true
   echo "$stats" | python3 -c "
@@ -78,7 +103,7 @@ read rate lost < "$out/feeder-all-200.rate"
 awk -v r="$rate" -v lost="$lost" -v n="$(wc -l < "$ndjson")" -v s="$gstart" -v e="$gend" 'BEGIN {
   g = n / (e - s)
   printf "gzip -1: %.0f events/s | feeder: %.0f events/s | ratio %.2f\n", g, r, r / g
-  printf "RESULT feeder %.3f feeder %.0f events/s end to end, gzip -1 of the same NDJSON %.0f events/s, lost %d\n", r / g, r, g, lost
+  printf "RESULT feeder'"$suffix"' %.3f feeder %.0f events/s end to end, gzip -1 of the same NDJSON %.0f events/s, lost %d\n", r / g, r, g, lost
 }'
 rm -f "$ndjson"
 echo "original feeder: ~8,000 events/s, 24% of events lost when the first two POSTs got 503 | bar: 100,000 events/s, zero loss, exactly once"

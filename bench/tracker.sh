@@ -24,8 +24,15 @@ done
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
 
-# Redis: the jar's own redis-server, nothing on disk
-start_redis "$redis_port" "$out/redis.log"
+# Redis: the jar's own redis-server, nothing on disk; BENCH_CLUSTER=1: three masters in a cluster
+if [ -n "${BENCH_CLUSTER:-}" ]; then
+  start_redis_cluster 7311 "$out/redis-cluster"
+  queue="{trk_queue}"; cli="redis-cli -c -p 7311"; label=tracker-cluster
+else
+  start_redis "$redis_port" "$out/redis.log"
+  redis_env="REDIS_URL=redis://127.0.0.1:$redis_port"
+  queue=trk_queue; cli="redis-cli -p $redis_port"; label=tracker
+fi
 
 # nginx: a static 43-byte GIF, the physical reference
 mkdir -p "$out/nginx/html"
@@ -50,7 +57,7 @@ pids="$pids $!"
 rm -f "$out/tracker.log" "$out"/tracker.log.*
 paths="$out/paths.txt"
 [ -f "$paths" ] || python3 bench/tracker_paths.py 10000 > "$paths"
-REDIS_URL="redis://127.0.0.1:$redis_port" REDIS_EMBEDDED=false \
+env $redis_env REDIS_EMBEDDED=false \
   bin/tracker -in_hostport "127.0.0.1:$tracker_port" -logfile "$out/tracker.log" > "$out/tracker.stdout" 2>&1 &
 tracker_pid=$!
 pids="$pids $tracker_pid"
@@ -92,13 +99,13 @@ cp "$out/wrk-nginx-$median.txt" "$out/wrk-nginx.txt"
 echo "== the median pair: $median"
 
 summary() {
-  awk -v t="$out/wrk-tracker.txt" -v n="$out/wrk-nginx.txt" -v c="$out/wrk-tracker-cold.txt" '
+  awk -v label="$label" -v t="$out/wrk-tracker.txt" -v n="$out/wrk-nginx.txt" -v c="$out/wrk-tracker-cold.txt" '
     function rps(f,   l, v) { while ((getline l < f) > 0) if (l ~ /Requests\/sec/) { split(l, a, " "); v = a[2] } close(f); return v }
     function pct(f, p,   l, v) { while ((getline l < f) > 0) if (l ~ "^ +" p "%") { split(l, a, " "); v = a[2] } close(f); return v }
     BEGIN {
       tr = rps(t); nr = rps(n); cr = rps(c)
-      printf "RESULT tracker %.3f tracker %.0f requests/s (p99 %s), nginx static GIF %.0f requests/s (p99 %s), 64 connections, median of 3 pairs\n", tr / nr, tr, pct(t, 99), nr, pct(n, 99)
-      printf "RESULT tracker-first-10s %.3f first 10 s after start %.0f requests/s = %.2f of its warm rate, nginx %.0f requests/s\n", cr / nr, cr, cr / tr, nr
+      printf "RESULT %s %.3f tracker %.0f requests/s (p99 %s), nginx static GIF %.0f requests/s (p99 %s), 64 connections, median of 3 pairs\n", label, tr / nr, tr, pct(t, 99), nr, pct(n, 99)
+      printf "RESULT %s-first-10s %.3f first 10 s after start %.0f requests/s = %.2f of its warm rate, nginx %.0f requests/s\n", label, cr / nr, cr, cr / tr, nr
     }'
 }
 [ -n "${BENCH_QUICK:-}" ] && { summary; exit 0; }
@@ -107,7 +114,7 @@ while [ "$total" -lt 1000000 ]; do
   total=$((total + $(run "http://127.0.0.1:$tracker_port" 10 | requests)))
 done
 sleep 3
-events=$(redis-cli -p "$redis_port" llen trk_queue)
+events=$($cli llen "$queue")
 # wrk counts only the answers it read; requests in flight when it stopped were answered too
 answered=$(grep -c 'events: {' "$out/tracker.log" || true)
 rss_kb=$(awk '/VmRSS/ {print $2}' /proc/"$jvm_pid"/status)
