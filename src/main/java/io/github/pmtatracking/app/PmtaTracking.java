@@ -3,6 +3,7 @@ package io.github.pmtatracking.app;
 import io.github.pmtatracking.config.Settings;
 import io.github.pmtatracking.engagement.UserAgents;
 import io.github.pmtatracking.linktool.LinkTool;
+import io.github.pmtatracking.wrapper.EngagementTracking;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -85,6 +86,10 @@ public final class PmtaTracking {
             UserAgents.startLoading(); // seconds of rules: beside Camel's start, not after it
         }
         try {
+            if (invocation.apps().contains(App.WRAPPER)) {
+                // read first by the route's {{recipientLimit:...}}, where a bad value would end in a stack trace
+                EngagementTracking.MultiRecipient.of(settings.text("wrapper.multi_recipient"));
+            }
             return new CamelApplication(invocation.apps(), invocation.flags(), settings, home).run();
         } catch (IllegalArgumentException e) {
             System.err.println("pmta-tracking: " + e.getMessage());

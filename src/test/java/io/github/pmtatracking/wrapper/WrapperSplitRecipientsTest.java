@@ -167,6 +167,15 @@ class WrapperSplitRecipientsTest {
         }
     }
 
+    @Test
+    void anUnknownModeIsRefusedInOneLine() throws Exception {
+        try (AppProcess bad = AppProcess.start(Map.of("REDIS_EMBEDDED", "false"),
+                "wrapper", "-in_hostport", "127.0.0.1:" + TestRedis.freePort(), "-multi_recipient", "all")) {
+            assertEquals(2, bad.waitFor(60), bad.output());
+            assertEquals("pmta-tracking: wrapper: -multi_recipient is split, tracked or untracked, not all", bad.output().strip());
+        }
+    }
+
     /** Runs src/test/resources/wrapper/split_send.py: Python's smtplib, and a resend of each 4xx. */
     private static JsonNode smtplib(List<String> recipients) throws Exception {
         return smtplib(port, recipients);
