@@ -64,12 +64,10 @@ public final class AccountingWriter {
     private final LongAdder deliveriesStored = new LongAdder();
     private volatile long outageStartedNanos; // 0 while Redis answers
 
-    /** {@code redis}: the process's connection factory, looked up at the first command (it is built on first use). */
-    public AccountingWriter(Supplier<RedisConnectionFactory> redis, String where, AccountingBatches batches) {
-        this(redis, where, batches, new ReplicaAcks(0, 1));
-    }
-
-    /** With redis.wait_replicas: a batch is stored once that many replicas have it. */
+    /**
+     * {@code redis}: the process's connection factory, looked up at the first command (it is built
+     * on first use); with redis.wait_replicas a batch is stored once that many replicas have it.
+     */
     public AccountingWriter(Supplier<RedisConnectionFactory> redis, String where, AccountingBatches batches, ReplicaAcks replicas) {
         this.redis = redis;
         this.where = where;

@@ -46,9 +46,10 @@ public final class FeederConfiguration implements CamelConfiguration {
             id = hostname();
         }
         // the process's one factory, bound by the application and built when first looked up
+        QueueKeys keys = QueueKeys.of(s); // hash-tagged in a Cluster
         ReliableQueue queue = new ReliableQueue(
                 () -> camel.getRegistry().lookupByNameAndType(RedisConnections.BEAN, RedisConnectionFactory.class),
-                QueueKeys.of(s).queue(), id, QueueKeys.of(s).deadLetters(), ReplicaAcks.of(s));
+                keys.queue(), id, keys.deadLetters(), ReplicaAcks.of(s));
         long connectSeconds = s.positive("feeder.http_connect_timeout_seconds");
         long responseSeconds = s.positive("feeder.http_response_timeout_seconds");
         long leaseSeconds = s.positive("feeder.owner_ttl_seconds");

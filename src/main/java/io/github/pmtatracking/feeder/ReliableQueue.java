@@ -123,15 +123,13 @@ public final class ReliableQueue {
     private final ReplicaAcks replicas;
 
     public ReliableQueue(RedisConnectionFactory connections, String queue, String feederId, String deadLetters) {
-        this(() -> connections, queue, feederId, deadLetters);
+        this(() -> connections, queue, feederId, deadLetters, ReplicaAcks.NONE);
     }
 
-    /** Over the process's connection factory, looked up at the first command (it is built on first use). */
-    public ReliableQueue(Supplier<RedisConnectionFactory> connections, String queue, String feederId, String deadLetters) {
-        this(connections, queue, feederId, deadLetters, new ReplicaAcks(0, 1));
-    }
-
-    /** With redis.wait_replicas: {@link #replicated()} waits for that many replicas. */
+    /**
+     * Over the process's connection factory, looked up at the first command (it is built on first
+     * use); with redis.wait_replicas, {@link #replicated()} waits for that many replicas.
+     */
     public ReliableQueue(Supplier<RedisConnectionFactory> connections, String queue, String feederId, String deadLetters,
                          ReplicaAcks replicas) {
         this.replicas = replicas;

@@ -52,11 +52,6 @@ public final class RedisConnections implements AutoCloseable {
         this.cluster = cluster;
     }
 
-    /** Whether this is a Redis Cluster (redis.cluster). */
-    public boolean cluster() {
-        return cluster;
-    }
-
     /**
      * Built on first use: loading Spring Data Redis and starting Lettuce's event loops takes a
      * second or more of a cold JVM, which a process whose steps do not use them yet (or not
@@ -67,43 +62,27 @@ public final class RedisConnections implements AutoCloseable {
             return factory;
         }
         RedisURI uri = address.uri();
-        if (cluster) {
-            return buildCluster(uri);
-        }
-        RedisConfiguration.WithDatabaseIndex server;
-        if (address.isSentinel()) {
-            // Lettuce asks the Sentinels for the master, and again after a failover
-            RedisSentinelConfiguration sentinel = new RedisSentinelConfiguration().master(uri.getSentinelMasterId());
-            for (RedisURI s : uri.getSentinels()) {
-                sentinel.sentinel(s.getHost(), s.getPort());
-            }
-            server = sentinel;
-        } else {
-            server = new RedisStandaloneConfiguration(uri.getHost(), uri.getPort());
-        }
-        server.setDatabase(uri.getDatabase());
+        RedisConfiguration server = servers(uri);
         if (uri.getUsername() != null) {
             ((RedisConfiguration.WithAuthentication) server).setUsername(uri.getUsername());
         }
         if (uri.getPassword() != null) {
             ((RedisConfiguration.WithAuthentication) server).setPassword(RedisPassword.of(uri.getPassword()));
         }
+        // a Cluster's client needs cluster options: the same settings, and the topology refreshed
+        // when a node fails over or slots move
+        ClientOptions options = cluster
+                ? common(ClusterClientOptions.builder()
+                        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers().build()))
+                        .build()
+                : common(ClientOptions.builder()).build();
         LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder()
                 .commandTimeout(commandTimeout)
-                .clientOptions(ClientOptions.builder()
-                        .autoReconnect(true)
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                        // a Redis host that drops packets costs no more than a command would
-                        .socketOptions(SocketOptions.builder()
-                                .connectTimeout(min(commandTimeout, Duration.ofSeconds(10))).build())
-                        .build());
+                .clientOptions(options);
         if (uri.isSsl()) {
             client.useSsl();
         }
-        factory = server instanceof RedisSentinelConfiguration sentinel
-                ? new LettuceConnectionFactory(sentinel, client.build())
-                : new LettuceConnectionFactory((RedisStandaloneConfiguration) server, client.build());
+        factory = new LettuceConnectionFactory(server, client.build());
         factory.setEagerInitialization(false); // start while Redis is down
         factory.afterPropertiesSet();
         factory.start();
@@ -111,37 +90,39 @@ public final class RedisConnections implements AutoCloseable {
     }
 
     /**
-     * A Redis Cluster from its seed nodes: Lettuce learns the topology from them, follows MOVED and
-     * ASK, and refreshes its view when a node fails over or slots move.
+     * Where Redis is: a Cluster's seed nodes (Lettuce learns the topology from them and follows
+     * MOVED and ASK), the Sentinels (Lettuce asks them for the master, and again after a
+     * failover), or one server.
      */
-    private LettuceConnectionFactory buildCluster(RedisURI uri) {
-        RedisClusterConfiguration nodes = new RedisClusterConfiguration();
-        for (RedisURI n : address.nodes()) {
-            nodes.clusterNode(n.getHost(), n.getPort());
+    private RedisConfiguration servers(RedisURI uri) {
+        if (cluster) {
+            RedisClusterConfiguration nodes = new RedisClusterConfiguration();
+            for (RedisURI n : address.nodes()) {
+                nodes.clusterNode(n.getHost(), n.getPort());
+            }
+            return nodes;
         }
-        if (uri.getUsername() != null) {
-            nodes.setUsername(uri.getUsername());
+        if (address.isSentinel()) {
+            RedisSentinelConfiguration sentinel = new RedisSentinelConfiguration().master(uri.getSentinelMasterId());
+            for (RedisURI s : uri.getSentinels()) {
+                sentinel.sentinel(s.getHost(), s.getPort());
+            }
+            sentinel.setDatabase(uri.getDatabase());
+            return sentinel;
         }
-        if (uri.getPassword() != null) {
-            nodes.setPassword(RedisPassword.of(uri.getPassword()));
-        }
-        LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder()
-                .commandTimeout(commandTimeout)
-                .clientOptions(ClusterClientOptions.builder()
-                        .autoReconnect(true)
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                        .socketOptions(SocketOptions.builder().connectTimeout(min(commandTimeout, Duration.ofSeconds(10))).build())
-                        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers().build())
-                        .build());
-        if (uri.isSsl()) {
-            client.useSsl();
-        }
-        factory = new LettuceConnectionFactory(nodes, client.build());
-        factory.setEagerInitialization(false);
-        factory.afterPropertiesSet();
-        factory.start();
-        return factory;
+        RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(uri.getHost(), uri.getPort());
+        server.setDatabase(uri.getDatabase());
+        return server;
+    }
+
+    /** Reconnects by itself, refuses commands at once while disconnected, and times out rather than hangs. */
+    private <B extends ClientOptions.Builder> B common(B b) {
+        b.autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                // a Redis host that drops packets costs no more than a command would
+                .socketOptions(SocketOptions.builder().connectTimeout(min(commandTimeout, Duration.ofSeconds(10))).build());
+        return b;
     }
 
     /** The factory, started; closed by {@link #close()} after every dataflow stopped. */

@@ -22,6 +22,9 @@ import org.springframework.data.redis.connection.RedisConnection;
  */
 public final class ReplicaAcks {
 
+    /** Writes wait for no replica (one server, tests). */
+    public static final ReplicaAcks NONE = new ReplicaAcks(0, 1);
+
     private final int replicas;
     private final long timeoutMillis;
 

@@ -45,11 +45,6 @@ public final class RedisEventList {
     private volatile int inHand; // events of the batch being pushed
 
     public RedisEventList(RedisConnectionFactory factory, String key, String display, TrackerStats stats,
-            TrackerEventBuffer buffer) {
-        this(factory, key, display, stats, buffer, new ReplicaAcks(0, 1));
-    }
-
-    public RedisEventList(RedisConnectionFactory factory, String key, String display, TrackerStats stats,
             TrackerEventBuffer buffer, ReplicaAcks replicas) {
         this.redis = new StringRedisTemplate(factory);
         this.redis.afterPropertiesSet(); // no Spring container here to call it

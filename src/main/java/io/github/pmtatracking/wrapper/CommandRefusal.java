@@ -24,7 +24,7 @@ enum CommandRefusal {
      * A RCPT past the proxy's recipients per transaction (maxRecipients): 452 4.5.3. The client
      * did nothing wrong, so it counts toward no session limit.
      */
-    TOO_MANY_RECIPIENTS("too_many_recipients"),
+    TOO_MANY_RECIPIENTS("too_many_recipients", false),
     /** MAIL with a SIZE over the limit offered: 552 5.3.4. */
     DECLARED_SIZE("declared_size"),
     /** Bytes sent ahead behind STARTTLS or DATA: 554, connection closed. */
@@ -33,9 +33,23 @@ enum CommandRefusal {
     TOO_MANY_ERRORS("too_many_errors");
 
     private final String label;
+    private final boolean clientFault;
 
     CommandRefusal(String label) {
+        this(label, true);
+    }
+
+    CommandRefusal(String label, boolean clientFault) {
         this.label = label;
+        this.clientFault = clientFault;
+    }
+
+    /**
+     * Whether the client did something wrong: only such refusals are logged at INFO and count
+     * toward the session's limit (maxRefusedCommands).
+     */
+    boolean clientFault() {
+        return clientFault;
     }
 
     /** The name in JMX and in the Prometheus tag. */

@@ -28,10 +28,10 @@ final class SessionRefusals {
     /** Counts and logs a refused line; true when the session has reached the limit and must close. */
     boolean refused(Refuse r, String line, String client) {
         stats.commandRefused(r.reason());
-        if (r.reason() == CommandRefusal.TOO_MANY_RECIPIENTS) {
-            // the normal course of a message for many recipients: one line each at INFO would
-            // drown the log, and the session limit is for clients that misbehave
-            LOG.debug("[{}] RCPT from {}: {} (the client sends it again in a transaction of its own)", sessionId, client, r.reply());
+        if (!r.reason().clientFault()) {
+            // the normal course of things (a message for many recipients): one line each at INFO
+            // would drown the log, and the session limit is for clients that misbehave
+            LOG.debug("[{}] {} from {}: {} ({})", sessionId, SmtpCommandPolicy.shown(line), client, r.reply(), r.reason().label());
             return false;
         }
         if (r.reason() == CommandRefusal.DECLARED_SIZE) {
