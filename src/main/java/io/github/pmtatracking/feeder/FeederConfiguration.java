@@ -29,7 +29,7 @@ public final class FeederConfiguration implements CamelConfiguration {
     /** Everything, built together on the first lookup (Camel may call the methods more than once). */
     private record Beans(FeederStats stats, FeederLease lease, InFlight inFlight, AccountingRecords accounting,
                          IngestBatches batches, IngestAnswers answers, IngestApi api, GzipDataFormat gzip,
-                         EngagementSteps engagement, NdjsonDataFormat ndjson) {
+                         EngagementSteps engagement, NdjsonDataFormat ndjson, KafkaRecords kafka) {
     }
 
     private Beans beans;
@@ -70,10 +70,13 @@ public final class FeederConfiguration implements CamelConfiguration {
         ndjson.setMachineReasons(!(destination.equals("ingest-api") || destination.equals("ingest") && api.hasKey()));
         beans = new Beans(stats, lease, inFlight, new AccountingRecords(queue, s.text("redis.msgid_prefix")),
                 new IngestBatches(inFlight, maxBytes, s.number("feeder.batch_max_age")), new IngestAnswers(backoff, stats), api, gzip,
-                EngagementSteps.of(s), ndjson);
+                EngagementSteps.of(s), ndjson, new KafkaRecords(inFlight));
         if (destination.equals("ingest") && !api.hasKey()) {
             LOG.info("feeder '{}': no SPARKPOST_API_KEY_INGEST, so each batch is written as a gzipped NDJSON file under {}",
                     id, s.path("feeder.outbox_dir"));
+        } else if (destination.equals("kafka")) {
+            LOG.info("feeder '{}': events from Redis to the Kafka topic {} at {}", id, s.text("feeder.kafka_topic"),
+                    s.text("feeder.kafka_brokers"));
         } else {
             LOG.info("feeder '{}': events from Redis to {}", id,
                     destination.equals("ingest") || destination.equals("ingest-api") ? api.url() : "the route direct:" + destination);
@@ -132,6 +135,10 @@ public final class FeederConfiguration implements CamelConfiguration {
         return beans(camel).engagement().mailboxProviders();
     }
 
+    @BindToRegistry("kafkaRecords")
+    public KafkaRecords kafkaRecords(CamelContext camel) {
+        return beans(camel).kafka();
+    }
 
     @BindToRegistry("gzip")
     public GzipDataFormat gzip(CamelContext camel) {

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
  * ({@link #resultsId}) into the header {@code IngestResultsId}, and a 2xx without one is not a
  * delivery. A destination that sets no such header (a webhook) is delivered by any 2xx, and one
  * that gives no HTTP status at all (a file, a broker) by taking the batch.
+ * A destination that takes lines rather than a gzipped body (kafka) has no {@code gzipped}.
  */
 public final class IngestAnswers {
 
@@ -49,7 +50,11 @@ public final class IngestAnswers {
         int gzipBytes = gzipped == null ? 0 : gzipped.length;
         String upload = "Uploaded " + batch.getRawBytes() + " bytes raw, " + gzipBytes + " bytes gzipped. ";
         if (status == null) {
-            LOG.info("Wrote {} events, {} bytes raw, {} bytes gzipped", batch.getEvents(), batch.getRawBytes(), gzipBytes);
+            if (gzipped == null) {
+                LOG.info("Delivered {} events, {} bytes of NDJSON", batch.getEvents(), batch.getRawBytes());
+            } else {
+                LOG.info("Wrote {} events, {} bytes raw, {} bytes gzipped", batch.getEvents(), batch.getRawBytes(), gzipBytes);
+            }
             return IngestAnswer.DELIVERED.name();
         }
         IngestAnswer answer = IngestAnswer.of(status, resultsId == null || !resultsId.isEmpty());

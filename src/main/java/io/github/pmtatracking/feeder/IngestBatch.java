@@ -47,6 +47,11 @@ public final class IngestBatch {
         return new ByteArrayInputStream(ndjson, 0, length);
     }
 
+    /** Its NDJSON bytes themselves, for a step that cuts them into lines (the array may run past {@link #getRawBytes()}). */
+    byte[] lines() {
+        return ndjson;
+    }
+
     /** NDJSON bytes. */
     public int getRawBytes() {
         return length;

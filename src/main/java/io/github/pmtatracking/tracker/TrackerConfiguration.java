@@ -135,6 +135,12 @@ public final class TrackerConfiguration implements CamelConfiguration {
         return new SynchronousExecutorService();
     }
 
+    /** For a copy of every event (a wireTap in tracker-events): one thread, in order, never holding up the route. */
+    @BindToRegistry(value = "trackerCopyThread", destroyMethod = "shutdown")
+    public EventCopyThread trackerCopyThread(CamelContext camel) {
+        return new EventCopyThread((int) Settings.of(camel).positive("tracker.buffer_size"), stats);
+    }
+
     /** Made when the route is built: the connection factory is bound by then (in a test too). */
     @BindToRegistry(value = "redisEventList", lazy = true)
     public RedisEventList redisEventList(CamelContext camel) {

@@ -11,7 +11,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * at scrape time so the request path pays nothing extra:
  * {@code pmta_tracker_events_total{action}}, {@code pmta_tracker_refused_total{reason}},
  * {@code pmta_tracker_head_requests_total}, {@code pmta_tracker_buffered_events},
- * {@code pmta_tracker_events_pushed_total}, {@code pmta_tracker_events_dropped_total}.
+ * {@code pmta_tracker_events_pushed_total}, {@code pmta_tracker_events_dropped_total}, {@code pmta_tracker_copies_dropped_total}.
  */
 public final class TrackerMetrics implements MeterBinder {
 
@@ -55,6 +55,9 @@ public final class TrackerMetrics implements MeterBinder {
                 .register(registry);
         FunctionCounter.builder("pmta.tracker.events.dropped", stats, TrackerStats::getDropped)
                 .description("Events dropped because the memory buffer was full (Redis away too long)")
+                .register(registry);
+        FunctionCounter.builder("pmta.tracker.copies.dropped", stats, TrackerStats::getCopiesDropped)
+                .description("Copies of events dropped because their destination (a wireTap on trackerCopyThread) was behind")
                 .register(registry);
     }
 }

@@ -20,6 +20,7 @@ public final class TrackerStats implements TrackerStatsMXBean {
     private final LongAdder heads = new LongAdder();
     private final LongAdder pushed = new LongAdder();
     private final LongAdder dropped = new LongAdder();
+    private final LongAdder copiesDropped = new LongAdder();
     private final LongAdder bodiesDiscarded = new LongAdder();
     private final Map<String, LongAdder> refused = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> closed = new ConcurrentHashMap<>();
@@ -76,6 +77,10 @@ public final class TrackerStats implements TrackerStatsMXBean {
 
     void dropped() {
         dropped.increment();
+    }
+
+    void copyDropped() {
+        copiesDropped.increment();
     }
 
     void bufferSize(LongSupplier size) {
@@ -152,5 +157,10 @@ public final class TrackerStats implements TrackerStatsMXBean {
     @Override
     public long getDropped() {
         return dropped.sum();
+    }
+
+    @Override
+    public long getCopiesDropped() {
+        return copiesDropped.sum();
     }
 }

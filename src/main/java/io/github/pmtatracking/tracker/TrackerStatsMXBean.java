@@ -26,4 +26,7 @@ public interface TrackerStatsMXBean {
 
     long getDropped();
 
+    /** Copies of events (a wireTap on trackerCopyThread) dropped because their destination was behind. */
+    long getCopiesDropped();
+
 }
