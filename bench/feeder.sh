@@ -23,6 +23,22 @@ mkdir -p "$out"
 for tool in redis-cli python3; do command -v $tool >/dev/null || { echo "needs $tool" >&2; exit 1; }; done
 
 
+# BENCH_NO_CLASSIFY=1: the shipped route without its four classification steps (user agents,
+# machine rules, GeoIP, mailbox providers), the comparison for what classification costs
+home=$PWD
+if [ -n "${BENCH_NO_CLASSIFY:-}" ]; then
+  home="$PWD/$out/feeder-home"
+  rm -rf "$home" && mkdir -p "$home/routes" && cp -r config "$home/" && cp routes/retry-policy.yaml "$home/routes/"
+  python3 - routes/feeder.yaml "$home/routes/feeder.yaml" <<'PY'
+import re, sys
+s = open(sys.argv[1]).read()
+for bean in ("userAgents", "machineEngagement", "geoIp", "mailboxProviders"):
+    s, n = re.subn(r"              - bean:\n                  ref: %s\n                  method: \w+\n" % bean, "", s)
+    assert n == 1, bean
+open(sys.argv[2], "w").write(s)
+PY
+fi
+
 load="$out/feeder-load-v2-$events.resp"
 [ -f "$load" ] || python3 bench/feeder_load.py "$events" > "$load"
 # BENCH_CLUSTER=1: three masters in a cluster; the load split by slot, one file per node
@@ -63,7 +79,7 @@ run() { # label fail_first [save file]
   env $redis_env REDIS_EMBEDDED=false FEEDER_POLL_MS=200 FEEDER_RETRY_MAX_SECONDS=2 \
     FEEDER_GEOIP_DATABASE="$PWD/src/test/resources/geoip/GeoIP2-City-Test.mmdb" \
     SPARKPOST_HOST_INGEST="http://127.0.0.1:$api_port" SPARKPOST_API_KEY_INGEST=bench-key \
-    JAVA_OPTS="${JAVA_OPTS:--Xmx512m -XX:+UseParallelGC} ${BENCH_JFR:-}" bin/feeder -id bench -logfile "$out/feeder-$1.log" > /dev/null 2>&1 &
+    JAVA_OPTS="${JAVA_OPTS:--Xmx512m -XX:+UseParallelGC} ${BENCH_JFR:-}" PMTA_HOME="$home" PMTA_JAR="${PMTA_JAR:-$PWD/$jar}" bin/feeder -id bench -logfile "$PWD/$out/feeder-$1.log" > /dev/null 2>&1 &
   feeder_pid=$!
   while :; do
     got=$(curl -s "http://127.0.0.1:$api_port/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"])')
@@ -103,7 +119,7 @@ read rate lost < "$out/feeder-all-200.rate"
 awk -v r="$rate" -v lost="$lost" -v n="$(wc -l < "$ndjson")" -v s="$gstart" -v e="$gend" 'BEGIN {
   g = n / (e - s)
   printf "gzip -1: %.0f events/s | feeder: %.0f events/s | ratio %.2f\n", g, r, r / g
-  printf "RESULT feeder'"$suffix"' %.3f feeder %.0f events/s end to end, gzip -1 of the same NDJSON %.0f events/s, lost %d\n", r / g, r, g, lost
+  printf "RESULT feeder'"$suffix${BENCH_NO_CLASSIFY:+-no-classify}"' %.3f feeder %.0f events/s end to end, gzip -1 of the same NDJSON %.0f events/s, lost %d\n", r / g, r, g, lost
 }'
 rm -f "$ndjson"
 echo "original feeder: ~8,000 events/s, 24% of events lost when the first two POSTs got 503 | bar: 100,000 events/s, zero loss, exactly once"

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * 222 us to parse an agent it has not seen; uap-java 0.3 s and 3 MB, but 674 us a parse, and it
  * knows no device brand and no device class (so no is_mobile but by guessing). A feeder parses
  * every distinct agent once (a cache of feeder.user_agent_cache agents), and loads the rules once per
- * process, on a thread of their own from the feeder's start: the first batch waits only for what
- * is left of it.
+ * process, on a thread of their own from the feeder's start (read from the archive the build
+ * made of them, {@link UserAgentRulesArchive}): the first batch waits only for what is left of it.
  */
 public final class UserAgents {
 
@@ -30,7 +30,7 @@ public final class UserAgents {
 
     private static final Set<String> MOBILE = Set.of("Phone", "Tablet", "Mobile", "Watch", "eReader", "Handheld Game Console");
     private static final Set<String> ROBOT = Set.of("Robot", "Robot Mobile", "Robot Imitator", "Spy", "Hacker");
-    private static final String[] FIELDS = {UserAgent.AGENT_NAME, UserAgent.DEVICE_BRAND, UserAgent.DEVICE_NAME,
+    static final String[] FIELDS = {UserAgent.AGENT_NAME, UserAgent.DEVICE_BRAND, UserAgent.DEVICE_NAME,
         UserAgent.DEVICE_CLASS, UserAgent.OPERATING_SYSTEM_NAME, UserAgent.OPERATING_SYSTEM_VERSION};
 
     /** One per process: its rules are the same for every feeder context (a route reload, tests). */
@@ -63,14 +63,17 @@ public final class UserAgents {
         if (shared == null) {
             shared = CompletableFuture.supplyAsync(() -> {
                 long start = System.nanoTime();
-                UserAgentAnalyzer a = UserAgentAnalyzer.newBuilder()
-                        .withFields(FIELDS)
-                        .withoutCache()
-                        .dropTests()
-                        .hideMatcherLoadStats()
-                        .immediateInitialization()
-                        .build();
-                LOG.info("User-agent rules loaded in {} ms", (System.nanoTime() - start) / 1_000_000);
+                // the rules as the build archived them; built here only when the archive does not fit
+                UserAgentAnalyzer a = UserAgentRulesArchive.read(FIELDS, why -> LOG.info("User-agent rules built at start: {}", why))
+                        .map(archived -> {
+                            LOG.info("User-agent rules read from their archive in {} ms", (System.nanoTime() - start) / 1_000_000);
+                            return archived;
+                        })
+                        .orElseGet(() -> {
+                            UserAgentAnalyzer built = build();
+                            LOG.info("User-agent rules loaded in {} ms", (System.nanoTime() - start) / 1_000_000);
+                            return built;
+                        });
                 return a;
             }, r -> {
                 Thread t = new Thread(r, "user-agent-rules");
@@ -79,6 +82,17 @@ public final class UserAgents {
             });
         }
         return shared;
+    }
+
+    /** Yauaa's analyzer of the fields here, from its rules (seconds: see {@link UserAgentRulesArchive}). */
+    static UserAgentAnalyzer build() {
+        return UserAgentAnalyzer.newBuilder()
+                .withFields(FIELDS)
+                .withoutCache()
+                .dropTests()
+                .hideMatcherLoadStats()
+                .immediateInitialization()
+                .build();
     }
 
     /** Parses the agents of the events not parsed yet; returns the same list. */
