@@ -30,8 +30,9 @@ import org.apache.kafka.server.common.MetadataVersion;
 public final class KafkaBroker implements AutoCloseable {
 
     private final Path logDir;
-    private final int port = TestRedis.freePort();
-    private final int controllerPort = TestRedis.freePort();
+    private final int[] ports = TestRedis.freePorts(2);
+    private final int port = ports[0];
+    private final int controllerPort = ports[1];
     private final int partitions;
     private KafkaRaftServer server;
 

@@ -30,8 +30,9 @@ public final class SentinelRedis implements AutoCloseable {
     private final Path dir;
     private final File binary;
     private final List<Process> processes = new ArrayList<>();
-    private final int[] dataPorts = {TestRedis.freePort(), TestRedis.freePort(), TestRedis.freePort()};
-    private final int[] sentinelPorts = {TestRedis.freePort(), TestRedis.freePort(), TestRedis.freePort()};
+    private final int[] ports = TestRedis.freePorts(6); // distinct: two processes on one port was a flaky start
+    private final int[] dataPorts = {ports[0], ports[1], ports[2]};
+    private final int[] sentinelPorts = {ports[3], ports[4], ports[5]};
     private Process master;
 
     public SentinelRedis() throws Exception {

@@ -43,6 +43,30 @@ public final class TestRedis implements AutoCloseable {
         return new TestRedis(freePort());
     }
 
+    /** {@code n} distinct free ports: each socket is held until all are chosen (one at a time, two could be the same). */
+    public static int[] freePorts(int n) {
+        java.util.List<ServerSocket> held = new java.util.ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0);
+                held.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // closing a socket never bound to anything else
+                }
+            }
+        }
+    }
+
     public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
