@@ -51,7 +51,12 @@ public final class SentinelRedis implements AutoCloseable {
                     + "sentinel parallel-syncs " + MASTER + " 2\n");
             start(List.of(binary.getAbsolutePath(), conf.toString(), "--sentinel"), "sentinel-" + p);
         }
-        awaitTopology();
+        try {
+            awaitTopology();
+        } catch (Exception | Error e) {
+            close(); // a set that did not form leaves no redis-server behind
+            throw e;
+        }
     }
 
     private Process server(int port, Integer replicaOf) throws IOException {
