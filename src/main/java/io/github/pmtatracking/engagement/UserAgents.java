@@ -65,15 +65,8 @@ public final class UserAgents {
                 long start = System.nanoTime();
                 // the rules as the build archived them; built here only when the archive does not fit
                 UserAgentAnalyzer a = UserAgentRulesArchive.read(FIELDS, why -> LOG.info("User-agent rules built at start: {}", why))
-                        .map(archived -> {
-                            LOG.info("User-agent rules read from their archive in {} ms", (System.nanoTime() - start) / 1_000_000);
-                            return archived;
-                        })
-                        .orElseGet(() -> {
-                            UserAgentAnalyzer built = build();
-                            LOG.info("User-agent rules loaded in {} ms", (System.nanoTime() - start) / 1_000_000);
-                            return built;
-                        });
+                        .orElseGet(UserAgents::build);
+                LOG.info("User-agent rules ready in {} ms", (System.nanoTime() - start) / 1_000_000);
                 return a;
             }, r -> {
                 Thread t = new Thread(r, "user-agent-rules");

@@ -36,7 +36,7 @@ public final class KafkaRecords {
                 continue; // it made no line
             }
             int end = start;
-            while (ndjson[end] != '\n') {
+            while (end < batch.getRawBytes() && ndjson[end] != '\n') {
                 end++;
             }
             Message record = new DefaultMessage(exchange);
