@@ -80,8 +80,13 @@ class SideBySideTest {
                 gone = !redis.answers(200);
             }
             assertTrue(gone, "the embedded Redis stopped with its owner");
-            assertFalse(ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").contains(data.toString())),
-                    "no process left running on the data folder");
+            // Redis stops answering a moment before its process is gone: wait for that, up to 10 s
+            boolean left = true;
+            for (int i = 0; i < 200 && left; i++) {
+                left = ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").contains(data.toString()));
+                if (left) Thread.sleep(50);
+            }
+            assertFalse(left, "no process left running on the data folder");
             // the others say so, and recover once a Redis is back (a new owner starts one)
             feeder.awaitOutput("Redis is unreachable", 30);
             try (AppProcess again = AppProcess.start(env, noPort, "tracker", "-in_hostport", "127.0.0.1:" + httpPort)) {
