@@ -33,9 +33,19 @@ public final class TestRedis implements AutoCloseable {
 
     /** Started on a free port. */
     public static TestRedis start() {
-        TestRedis r = new TestRedis(freePort());
-        r.startServer();
-        return r;
+        // a port found free can be taken before redis-server binds it (one CI run: the server
+        // exited at once, with nothing on its output): up to three ports are tried
+        for (int attempt = 1; ; attempt++) {
+            TestRedis r = new TestRedis(freePort());
+            try {
+                r.startServer();
+                return r;
+            } catch (UncheckedIOException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** A free port with no server on it yet; call {@link #startServer} later. */
