@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,12 +71,22 @@ public final class EngagementTracking {
         this.faults = Collections.unmodifiableMap(m);
     }
 
-    public byte[] rewrite(byte[] message, List<String> recipients) {
+    /** For tests: the proxy's message name is "-". Not public, so the route's bean step has one rewrite to bind. */
+    byte[] rewrite(byte[] message, List<String> recipients) {
         return rewrite(message, recipients, "-");
     }
 
-    /** @param proxyMessageId the proxy's name for the message (session and number), for the log */
-    public byte[] rewrite(byte[] message, List<String> recipients, String proxyMessageId) {
+    /**
+     * The route's step ({@code bean: {ref: engagementTracking, method: rewrite}}): the message in the
+     * body, the envelope's recipients and the proxy's name for the message from the smtp-proxy headers.
+     * Bound by Camel's parameter annotations: resolved once per method, not parsed per message as a
+     * method-call expression with {@code ${...}} arguments was (11% of the proxy's event-loop CPU
+     * under smtp-source load, perf, 2026-12-06).
+     *
+     * @param proxyMessageId the proxy's name for the message (session and number), for the log
+     */
+    public byte[] rewrite(@Body byte[] message, @Header(SmtpProxyConstants.RECIPIENTS) List<String> recipients,
+                          @Header(SmtpProxyConstants.MESSAGE_ID) String proxyMessageId) {
         if (recipients != null && recipients.size() > 1 && multiRecipient == MultiRecipient.UNTRACKED) {
             unchanged.increment();
             return message;

@@ -103,17 +103,43 @@ final class MimeStructure {
         return -1;
     }
 
-    /** Header fields (unfolded), by lower-case name; the first of each name. */
+    /**
+     * Header fields (unfolded: a line break before a space or tab and that one character become one
+     * space), by lower-case name; the first of each name. A line without a colon, or starting with
+     * one, names no field. Scanned by hand: the regular expressions that unfolded and split the block
+     * were 3% of the proxy's CPU (perf, 2026-12-06); {@code MimeStructureTest} holds the two to the same answers.
+     */
     static Map<String, String> headers(byte[] m, int start, int end) {
-        String block = new String(m, start, end - start, StandardCharsets.ISO_8859_1).replaceAll("\r?\n[ \t]", " ");
         Map<String, String> fields = new HashMap<>();
-        for (String line : block.split("\r?\n")) {
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                fields.putIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+        StringBuilder field = new StringBuilder(128);
+        int lineStart = start;
+        while (lineStart < end) {
+            int lf = indexOf(m, (byte) '\n', lineStart, end);
+            int next = lf < 0 ? end : lf + 1;
+            field.setLength(0);
+            appendLine(field, m, lineStart, lf, end);
+            // folded continuation lines: the break and the first blank of each become one space
+            while (next < end && (m[next] == ' ' || m[next] == '\t')) {
+                int lf2 = indexOf(m, (byte) '\n', next, end);
+                field.append(' ');
+                appendLine(field, m, next + 1, lf2, end);
+                next = lf2 < 0 ? end : lf2 + 1;
             }
+            int colon = field.indexOf(":");
+            if (colon > 0) {
+                fields.putIfAbsent(field.substring(0, colon).trim().toLowerCase(Locale.ROOT), field.substring(colon + 1).trim());
+            }
+            lineStart = next;
         }
         return fields;
+    }
+
+    /** A line's bytes as ISO-8859-1 characters, without its line end (LF, or CR LF); lf is -1 for a last line without one. */
+    private static void appendLine(StringBuilder into, byte[] m, int from, int lf, int end) {
+        int to = lf < 0 ? end : lf > from && m[lf - 1] == '\r' ? lf - 1 : lf;
+        for (int i = from; i < to; i++) {
+            into.append((char) (m[i] & 0xff));
+        }
     }
 
     static int indexOf(byte[] m, byte b, int from, int to) {

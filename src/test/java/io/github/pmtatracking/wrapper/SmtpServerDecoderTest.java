@@ -1,0 +1,78 @@
+package io.github.pmtatracking.wrapper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The data phase fed in every chunking: the message is the same however the bytes arrive. */
+class SmtpServerDecoderTest {
+
+    /** What the data means, written plainly: lines up to the "." line, one leading dot removed, bare CR and LF made CRLF. */
+    private static String reference(String data) {
+        StringBuilder out = new StringBuilder();
+        for (String line : data.split("\r\n", -1)) {
+            if (line.equals(".")) {
+                return out.toString();
+            }
+            String l = line.startsWith(".") ? line.substring(1) : line;
+            out.append(l.replace("\r", "\r\n").replace("\n", "\r\n").replace("\r\r\n", "\r\n")).append("\r\n");
+        }
+        throw new AssertionError("no end of data in the test input");
+    }
+
+    private static String decode(String data, int[] cuts) {
+        SmtpServerDecoder decoder = new SmtpServerDecoder(0);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        decoder.startData();
+        byte[] bytes = data.getBytes(StandardCharsets.ISO_8859_1);
+        int at = 0;
+        for (int cut : cuts) {
+            ch.writeInbound(Unpooled.wrappedBuffer(bytes, at, cut - at));
+            at = cut;
+        }
+        ch.writeInbound(Unpooled.wrappedBuffer(bytes, at, bytes.length - at));
+        SmtpServerDecoder.Message m = ch.readInbound();
+        ch.finishAndReleaseAll();
+        return new String(m.content(), StandardCharsets.ISO_8859_1);
+    }
+
+    private static final String TRICKY = "Subject: x\r\n\r\n..leading dot\r\nbare\rcr\r\nbare\nlf\r\n.\nnot the end\r\nA\r\r\n"
+            + "plain line\r\nanother plain line\r\n.\r\n";
+
+    @Test
+    void everySplitOfTheDataGivesOneMessage() {
+        String want = reference(TRICKY);
+        assertTrue(want.contains("\r\n.leading dot\r\n") && want.contains("bare\r\ncr") && want.contains("bare\r\nlf"), want);
+        assertEquals(want, decode(TRICKY, new int[0]));
+        int n = TRICKY.length();
+        for (int a = 1; a < n; a++) {
+            assertEquals(want, decode(TRICKY, new int[] {a}), "cut at " + a);
+            for (int b = a + 1; b < n; b += 7) {
+                assertEquals(want, decode(TRICKY, new int[] {a, b}), "cuts at " + a + ", " + b);
+            }
+        }
+    }
+
+    @Test
+    void randomDataInRandomChunksReadsAsThePlainReading() {
+        Random random = new Random(7);
+        String alphabet = "ab.\r\n\r\n\r\n \n\r";
+        for (int n = 0; n < 5_000; n++) {
+            StringBuilder sb = new StringBuilder();
+            int len = random.nextInt(80);
+            for (int i = 0; i < len; i++) {
+                sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String data = sb.toString().replace("\r\n.\r\n", "\r\n..\r\n");
+            data = (data.startsWith(".\r\n") ? "x" : "") + data + "\r\n.\r\n";
+            int cuts = random.nextInt(4);
+            int[] at = random.ints(cuts, 1, data.length()).sorted().distinct().toArray();
+            assertEquals(reference(data), decode(data, at), data);
+        }
+    }
+}
