@@ -4,6 +4,7 @@ import io.github.pmtatracking.link.ClickTarget;
 import io.github.pmtatracking.link.LinkCodec;
 import io.github.pmtatracking.link.TrackingLink;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -103,12 +104,30 @@ public final class HtmlTracker {
         if (edits.isEmpty()) {
             return html;
         }
-        edits.sort(Comparator.comparingInt(Edit::start).reversed());
-        StringBuilder sb = new StringBuilder(html);
-        for (Edit e : edits) {
-            sb.replace(e.start(), e.end(), e.text());
+        return splice(html, edits);
+    }
+
+    /**
+     * The text with each edit's range replaced, built front to back in one pass (replacing in place
+     * from the back moved the rest of the document once per edit). Edits at one position go in
+     * the reverse of the order they were made, as those in-place insertions placed them.
+     */
+    private static String splice(String html, List<Edit> edits) {
+        Integer[] order = new Integer[edits.size()];
+        int extra = 0;
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+            extra += edits.get(i).text().length();
         }
-        return sb.toString();
+        Arrays.sort(order, Comparator.<Integer>comparingInt(i -> edits.get(i).start()).thenComparing(Comparator.reverseOrder()));
+        StringBuilder sb = new StringBuilder(html.length() + extra);
+        int at = 0;
+        for (Integer i : order) {
+            Edit e = edits.get(i);
+            sb.append(html, at, e.start()).append(e.text());
+            at = e.end();
+        }
+        return sb.append(html, at, html.length()).toString();
     }
 
     /** An Outlook conditional comment that holds a link (the others need no second parse). */
