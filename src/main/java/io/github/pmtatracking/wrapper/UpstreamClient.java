@@ -33,6 +33,7 @@ final class UpstreamClient {
     private final int port;
     private final ArrayDeque<CompletableFuture<SmtpReply>> waiting = new ArrayDeque<>();
     private volatile boolean tls;
+    private volatile boolean quitSent;
 
     private UpstreamClient(Channel channel, String host, int port) {
         this.channel = channel;
@@ -62,7 +63,9 @@ final class UpstreamClient {
 
                             @Override
                             public void channelInactive(ChannelHandlerContext ctx) {
-                                holder[0].failAll(new java.io.IOException("upstream closed the connection"));
+                                if (holder[0].awaitingReply()) { // after QUIT nobody is: no exception (and stack trace) per connection
+                                    holder[0].failAll(new java.io.IOException("upstream closed the connection"));
+                                }
                             }
 
                             @Override
@@ -97,6 +100,9 @@ final class UpstreamClient {
 
     /** Sends a line (CRLF added) and returns its reply. */
     CompletableFuture<SmtpReply> send(String line, long timeoutMillis) {
+        if (line.equalsIgnoreCase("QUIT")) {
+            quitSent = true;
+        }
         CompletableFuture<SmtpReply> reply = expect(timeoutMillis);
         channel.writeAndFlush(Unpooled.copiedBuffer(line + "\r\n", StandardCharsets.UTF_8)).addListener(failWith(reply));
         return reply;
@@ -152,9 +158,11 @@ final class UpstreamClient {
         return port;
     }
 
-    /** Sends QUIT without waiting for much, then closes. */
+    /** Sends QUIT without waiting for much, then closes; after the client's own QUIT was relayed, only closes. */
     void quit() {
-        if (channel.isActive()) {
+        if (quitSent) {
+            channel.close();
+        } else if (channel.isActive()) {
             send("QUIT", 5000).whenComplete((r, e) -> channel.close());
         }
     }
@@ -183,6 +191,12 @@ final class UpstreamClient {
         }
         if (next != null) {
             next.complete(reply);
+        }
+    }
+
+    private boolean awaitingReply() {
+        synchronized (waiting) {
+            return !waiting.isEmpty();
         }
     }
 
