@@ -38,7 +38,9 @@ public final class IngestBatches {
      * order); null while it is neither full nor old enough. A batch of no events (the entries in
      * hand are none of them events) is settled by the route alone.
      */
-    public IngestBatch take(byte[] ndjson) {
+    public IngestBatch take(NdjsonDataFormat.Lines written) {
+        byte[] ndjson = written.bytes();
+        int length = written.length();
         if (partsGeneration != inFlight.generation()) {
             parts.clear(); // the list was read afresh: its batches start over
             partsGeneration = inFlight.generation();
@@ -55,7 +57,7 @@ public final class IngestBatches {
                 eventChars += e.raw().length();
             }
         }
-        int[] cut = cut(ndjson, total, parts.isEmpty() ? total : Math.min(total, parts.peek()));
+        int[] cut = cut(ndjson, length, total, parts.isEmpty() ? total : Math.min(total, parts.peek()));
         int lines = cut[0];
         int end = cut[1];
         // the entries its lines cover, with those that are not events up to the next event
@@ -75,7 +77,7 @@ public final class IngestBatches {
         if (lines == 0) {
             return new IngestBatch(inFlight.generation(), k, 0, ndjson, 0);
         }
-        inFlight.measured(eventChars, ndjson.length); // sizes the next claim
+        inFlight.measured(eventChars, length); // sizes the next claim
         // a part of a batch refused as too large goes at once: its events were old enough already
         boolean full = k < entries.size() || !parts.isEmpty() || inFlight.full();
         boolean old = System.currentTimeMillis() / 1000 - oldest >= maxAgeSeconds;
@@ -109,7 +111,7 @@ public final class IngestBatches {
      * batch_max_bytes (a first line longer than that alone), at most {@code limit}. Only the lines
      * left over are counted, not the batch's: the cut is near the end of what the claim took.
      */
-    private int[] cut(byte[] ndjson, int total, int limit) {
+    private int[] cut(byte[] ndjson, int length, int total, int limit) {
         if (total == 0) {
             return new int[] {0, 0};
         }
@@ -117,7 +119,7 @@ public final class IngestBatches {
             int end = 0;
             int lines = 0;
             while (lines < limit) {
-                int next = indexOf(ndjson, end) + 1;
+                int next = indexOf(ndjson, length, end) + 1;
                 if (next > maxBytes && lines > 0) {
                     break;
                 }
@@ -126,15 +128,15 @@ public final class IngestBatches {
             }
             return new int[] {lines, end};
         }
-        if (ndjson.length <= maxBytes) {
-            return new int[] {total, ndjson.length};
+        if (length <= maxBytes) {
+            return new int[] {total, length};
         }
-        int end = lastIndexOf(ndjson, (int) maxBytes - 1) + 1;
+        int end = lastIndexOf(ndjson, length, (int) maxBytes - 1) + 1;
         if (end == 0) {
-            end = indexOf(ndjson, 0) + 1;
+            end = indexOf(ndjson, length, 0) + 1;
         }
         int after = 0;
-        for (int i = end; i < ndjson.length; i++) {
+        for (int i = end; i < length; i++) {
             if (ndjson[i] == '\n') {
                 after++;
             }
@@ -142,8 +144,8 @@ public final class IngestBatches {
         return new int[] {total - after, end};
     }
 
-    private static int indexOf(byte[] ndjson, int from) {
-        for (int i = from; i < ndjson.length; i++) {
+    private static int indexOf(byte[] ndjson, int length, int from) {
+        for (int i = from; i < length; i++) {
             if (ndjson[i] == '\n') {
                 return i;
             }
@@ -151,8 +153,8 @@ public final class IngestBatches {
         throw new IllegalStateException("NDJSON has fewer lines than the batch has events");
     }
 
-    private static int lastIndexOf(byte[] ndjson, int from) {
-        for (int i = Math.min(from, ndjson.length - 1); i >= 0; i--) {
+    private static int lastIndexOf(byte[] ndjson, int length, int from) {
+        for (int i = Math.min(from, length - 1); i >= 0; i--) {
             if (ndjson[i] == '\n') {
                 return i;
             }
