@@ -4,7 +4,7 @@ import io.github.pmtatracking.link.ClickTarget;
 import io.github.pmtatracking.link.LinkCodec;
 import io.github.pmtatracking.link.TrackingLink;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -113,17 +113,16 @@ public final class HtmlTracker {
      * the reverse of the order they were made, as those in-place insertions placed them.
      */
     private static String splice(String html, List<Edit> edits) {
-        Integer[] order = new Integer[edits.size()];
+        List<Edit> ordered = new ArrayList<>(edits);
+        Collections.reverse(ordered); // the sort is stable: edits at one position stay latest first
+        ordered.sort(Comparator.comparingInt(Edit::start));
         int extra = 0;
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-            extra += edits.get(i).text().length();
+        for (Edit e : ordered) {
+            extra += e.text().length();
         }
-        Arrays.sort(order, Comparator.<Integer>comparingInt(i -> edits.get(i).start()).thenComparing(Comparator.reverseOrder()));
         StringBuilder sb = new StringBuilder(html.length() + extra);
         int at = 0;
-        for (Integer i : order) {
-            Edit e = edits.get(i);
+        for (Edit e : ordered) {
             sb.append(html, at, e.start()).append(e.text());
             at = e.end();
         }

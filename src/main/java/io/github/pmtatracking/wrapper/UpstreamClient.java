@@ -20,6 +20,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The proxy's connection to the upstream MTA: lines out, replies back in order (Netty's
@@ -63,14 +64,12 @@ final class UpstreamClient {
 
                             @Override
                             public void channelInactive(ChannelHandlerContext ctx) {
-                                if (holder[0].awaitingReply()) { // after QUIT nobody is: no exception (and stack trace) per connection
-                                    holder[0].failAll(new java.io.IOException("upstream closed the connection"));
-                                }
+                                holder[0].failAll(() -> new java.io.IOException("upstream closed the connection"));
                             }
 
                             @Override
                             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                holder[0].failAll(cause);
+                                holder[0].failAll(() -> cause);
                                 ctx.close();
                             }
                         });
@@ -81,7 +80,7 @@ final class UpstreamClient {
         CompletableFuture<SmtpReply> greeting = holder[0].expect(replyTimeoutMillis);
         f.addListener(done -> {
             if (!done.isSuccess()) {
-                holder[0].failAll(done.cause());
+                holder[0].failAll(done::cause);
             }
         });
         greeting.whenComplete((reply, err) -> {
@@ -194,13 +193,12 @@ final class UpstreamClient {
         }
     }
 
-    private boolean awaitingReply() {
-        synchronized (waiting) {
-            return !waiting.isEmpty();
-        }
-    }
-
-    private void failAll(Throwable cause) {
+    /**
+     * Fails every reply still awaited. The cause is made only when one is: a close after QUIT, the
+     * end of every session, awaits none, and built an exception and its stack trace each time.
+     */
+    private void failAll(Supplier<Throwable> why) {
+        Throwable cause = null;
         while (true) {
             CompletableFuture<SmtpReply> next;
             synchronized (waiting) {
@@ -208,6 +206,9 @@ final class UpstreamClient {
             }
             if (next == null) {
                 return;
+            }
+            if (cause == null) {
+                cause = why.get();
             }
             next.completeExceptionally(cause);
         }
