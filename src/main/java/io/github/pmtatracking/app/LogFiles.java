@@ -4,7 +4,9 @@ import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.rolling.RollingFileAppender;
+import java.io.OutputStream;
 import ch.qos.logback.core.rolling.TimeBasedRollingPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +20,41 @@ public final class LogFiles {
     public static final String PATTERN = "%d{yyyy/MM/dd HH:mm:ss} %-5level %logger{0}: %msg%n";
 
     private LogFiles() {
+    }
+
+    /**
+     * The logger {@code name} writes to nothing, through the same kind of appenders as the real
+     * log (asynchronous queue, pattern layout, an output stream), and not to the real log: the
+     * tracker's warm-up logs its own events there, so the JIT compiles the event log line's way
+     * without a line of it in the log. Nothing happens when logback is not the logging backend.
+     */
+    public static void discardThroughTwin(String name) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
+            return;
+        }
+        ch.qos.logback.classic.Logger logger = ctx.getLogger(name);
+        if (!logger.isAdditive()) {
+            return; // done before
+        }
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(ctx);
+        encoder.setPattern(PATTERN);
+        encoder.start();
+        OutputStreamAppender<ILoggingEvent> nowhere = new OutputStreamAppender<>();
+        nowhere.setContext(ctx);
+        nowhere.setName(name + "-nowhere");
+        nowhere.setEncoder(encoder);
+        nowhere.setOutputStream(OutputStream.nullOutputStream());
+        nowhere.start();
+        AsyncAppender async = new AsyncAppender();
+        async.setContext(ctx);
+        async.setName(name + "-async");
+        async.setQueueSize(8192);
+        async.setDiscardingThreshold(0);
+        async.addAppender(nowhere);
+        async.start();
+        logger.addAppender(async);
+        logger.setAdditive(false);
     }
 
     public static void routeTo(String file) {

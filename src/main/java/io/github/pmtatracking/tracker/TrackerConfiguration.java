@@ -22,6 +22,7 @@ import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * The beans {@code routes/tracker.yaml} names, built from the settings, plus the tracker's counters
@@ -34,6 +35,8 @@ public final class TrackerConfiguration implements CamelConfiguration {
 
     private final TrackerStats stats = new TrackerStats();
     private TrackerEventBuffer buffer;
+    private LinkCodec codec;
+    private TrackerWarmUp warmUp;
     private EventLoopGroup ioThreads;
     private volatile RedisEventList redisEventList;
 
@@ -51,14 +54,8 @@ public final class TrackerConfiguration implements CamelConfiguration {
     @BindToRegistry("trackingRequest")
     public TrackingRequestProcessor trackingRequest(CamelContext camel) {
         Settings s = Settings.of(camel);
-        LinkCodec codec = LinkCodec.builder()
-                .secret(s.text("link.secret"))
-                .acceptUnsigned(s.flag("tracker.accept_unsigned"))
-                .maxPathLength(s.wholeNumber("link.max_path_length"))
-                .maxInflatedBytes(s.wholeNumber("link.max_inflated_bytes"))
-                .build();
-        return new TrackingRequestProcessor(codec, new ClientAddress(s.text("tracker.trusted_proxies")), stats,
-                s.flag("tracker.log_events"), s.flag("tracker.queue_head_requests"));
+        return new TrackingRequestProcessor(codec(camel), new ClientAddress(s.text("tracker.trusted_proxies")), stats,
+                s.flag("tracker.log_events"), s.flag("tracker.queue_head_requests"), warmUp(camel));
     }
 
     @BindToRegistry("trackingPixel")
@@ -104,6 +101,17 @@ public final class TrackerConfiguration implements CamelConfiguration {
         return new IoThreadsHealthCheck(ioThreads(camel));
     }
 
+    /** The warm-up at start (tracker.warmup_seconds). */
+    @BindToRegistry("trackerWarmUp")
+    public TrackerWarmUp trackerWarmUp(CamelContext camel) {
+        return warmUp(camel);
+    }
+
+    @BindToRegistry("trackerWarmUpHealthCheck")
+    public WarmUpHealthCheck trackerWarmUpHealthCheck(CamelContext camel) {
+        return new WarmUpHealthCheck(warmUp(camel));
+    }
+
     /** The queue of seda:tracker-events, bounded at tracker.buffer_size. */
     @BindToRegistry("trackerEventBuffer")
     public TrackerEventBuffer trackerEventBuffer(CamelContext camel) {
@@ -146,14 +154,30 @@ public final class TrackerConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "redisEventList", lazy = true)
     public RedisEventList redisEventList(CamelContext camel) {
         Settings s = Settings.of(camel);
+        redisEventList = new RedisEventList(redisFactory(camel), QueueKeys.of(s).queue(), RedisAddress.parse(s.text("redis.url")).display(),
+                stats, buffer(camel), ReplicaAcks.of(s));
+        return redisEventList;
+    }
+
+    private static LettuceConnectionFactory redisFactory(CamelContext camel) {
         LettuceConnectionFactory factory = camel.getRegistry()
                 .lookupByNameAndType(RedisConnections.BEAN, LettuceConnectionFactory.class);
         if (factory == null) {
             throw new IllegalStateException("no " + RedisConnections.BEAN + " in the registry");
         }
-        redisEventList = new RedisEventList(factory, QueueKeys.of(s).queue(), RedisAddress.parse(s.text("redis.url")).display(),
-                stats, buffer(camel), ReplicaAcks.of(s));
-        return redisEventList;
+        return factory;
+    }
+
+    /** The warm-up's events route, onto a scratch list beside the queue (the same hash slot in a cluster). */
+    private WarmUpEvents warmUpEvents(CamelContext camel) {
+        Settings s = Settings.of(camel);
+        LettuceConnectionFactory factory = redisFactory(camel);
+        String scratch = QueueKeys.of(s).queue() + ":warm-up";
+        StringRedisTemplate redis = new StringRedisTemplate(factory);
+        redis.afterPropertiesSet();
+        return new WarmUpEvents(buffer(camel), (queue, counters) -> new RedisEventList(factory, scratch,
+                RedisAddress.parse(s.text("redis.url")).display(), counters, queue, ReplicaAcks.of(s)),
+                () -> redis.delete(scratch));
     }
 
     @Override
@@ -164,6 +188,8 @@ public final class TrackerConfiguration implements CamelConfiguration {
         LOG.info("tracker listening on {}, events to {} at {} (buffer {}), links {}", listen, QueueKeys.of(s).queue(),
                 RedisAddress.parse(s.text("redis.url")).display(), s.text("tracker.buffer_size"),
                 !signed ? "unsigned" : s.flag("tracker.accept_unsigned") ? "signed (unsigned accepted)" : "signed");
+        // at start, the listener's request path compiled by the JIT before the process says it has started
+        camel.addStartupListener(warmUp(camel));
         // stopped after the routes: says what a stop left behind (Redis away past the shutdown timeout)
         camel.addService(new ServiceSupport() {
             @Override
@@ -175,6 +201,30 @@ public final class TrackerConfiguration implements CamelConfiguration {
                 }
             }
         });
+    }
+
+    private synchronized LinkCodec codec(CamelContext camel) {
+        if (codec == null) {
+            Settings s = Settings.of(camel);
+            codec = LinkCodec.builder()
+                    .secret(s.text("link.secret"))
+                    .acceptUnsigned(s.flag("tracker.accept_unsigned"))
+                    .maxPathLength(s.wholeNumber("link.max_path_length"))
+                    .maxInflatedBytes(s.wholeNumber("link.max_inflated_bytes"))
+                    .build();
+        }
+        return codec;
+    }
+
+    private synchronized TrackerWarmUp warmUp(CamelContext camel) {
+        if (warmUp == null) {
+            Settings s = Settings.of(camel);
+            warmUp = new TrackerWarmUp(s.wholeNumber("tracker.warmup_seconds"),
+                    HostPort.parse(s.text("tracker.in_hostport"), "-in_hostport"),
+                    NativeTransportFunction.epoll(s.text("tracker.io_transport")), codec(camel), stats,
+                    () -> warmUpEvents(camel));
+        }
+        return warmUp;
     }
 
     private synchronized TrackerEventBuffer buffer(CamelContext camel) {

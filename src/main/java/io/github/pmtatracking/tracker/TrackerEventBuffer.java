@@ -32,6 +32,7 @@ public final class TrackerEventBuffer extends LinkedBlockingQueue<Exchange> {
     private final transient TrackerStats stats;
     private final int capacity;
     private volatile long droppedLogged;
+    private volatile TrackerEventBuffer warmUp;
 
     public TrackerEventBuffer(int capacity, TrackerStats stats) {
         super(capacity);
@@ -40,8 +41,19 @@ public final class TrackerEventBuffer extends LinkedBlockingQueue<Exchange> {
         stats.bufferSize(this::size);
     }
 
+    /**
+     * While the tracker warms up, its own events go to {@code queue}, the warm-up's route's, rather
+     * than here; null ends that. A warm-up event is never queued here, also after the warm-up.
+     */
+    void warmUpTo(TrackerEventBuffer queue) {
+        warmUp = queue;
+    }
+
     @Override
     public boolean offer(Exchange event) {
+        if (event.getProperty(TrackingRequestProcessor.WARM_UP) != null) {
+            return warmUpEvent(event);
+        }
         if (super.offer(event)) {
             return true;
         }
@@ -51,6 +63,9 @@ public final class TrackerEventBuffer extends LinkedBlockingQueue<Exchange> {
 
     @Override
     public boolean offer(Exchange event, long timeout, TimeUnit unit) throws InterruptedException {
+        if (event.getProperty(TrackingRequestProcessor.WARM_UP) != null) {
+            return warmUpEvent(event);
+        }
         if (super.offer(event, timeout, unit)) {
             return true;
         }
@@ -76,6 +91,19 @@ public final class TrackerEventBuffer extends LinkedBlockingQueue<Exchange> {
         LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(GATHER_MICROS));
         next = super.poll();
         return next != null ? next : super.poll(timeout, unit);
+    }
+
+    private boolean warmUpEvent(Exchange event) {
+        TrackerEventBuffer to = warmUp;
+        if (to == null || !to.offerWarmUpEvent(event)) {
+            UnitOfWorkHelper.doneSynchronizations(event, event.getExchangeExtension().handoverCompletions());
+        }
+        return true;
+    }
+
+    /** The warm-up's queue takes one of its events (its own offer would turn it away as one). */
+    private boolean offerWarmUpEvent(Exchange event) {
+        return super.offer(event);
     }
 
     private void dropped(Exchange event) {

@@ -54,6 +54,15 @@ public final class TrackerStats implements TrackerStatsMXBean {
         heads.increment();
     }
 
+    /** Requests answered with an event or a refusal, all told (the warm-up's own are not counted). */
+    long requests() {
+        long n = opens.sum() + initialOpens.sum() + clicks.sum() + heads.sum();
+        for (LongAdder r : refused.values()) {
+            n += r.sum();
+        }
+        return n;
+    }
+
     void refuse(String reason) {
         refused.computeIfAbsent(reason, r -> new LongAdder()).increment();
     }

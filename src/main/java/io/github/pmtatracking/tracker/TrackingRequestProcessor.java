@@ -49,19 +49,26 @@ public final class TrackingRequestProcessor implements Processor {
     public static final String LOCATION = "trackingLocation";
     /** Exchange property: the {@link TrackingRefusal} of a refused request (the answer is that refusal). */
     public static final String REFUSAL = "trackingRefusal";
+    /** Exchange property: an event of the tracker's own warm-up ({@link TrackerWarmUp}), never queued for Redis. */
+    public static final String WARM_UP = "trackingWarmUp";
 
     private static final Logger LOG = LoggerFactory.getLogger(TrackingRequestProcessor.class);
     private static final Logger EVENTS = LoggerFactory.getLogger("tracker.events");
+    /** Where the warm-up's events are logged: a logger that writes to nothing ({@link TrackerWarmUp}). */
+    static final String WARM_UP_EVENTS_LOG = "tracker.events.warm-up";
+    private static final Logger WARM_UP_EVENTS = LoggerFactory.getLogger(WARM_UP_EVENTS_LOG);
 
     private final LinkCodec codec;
     private final ClientAddress clientAddress;
     private final TrackerStats stats;
     private final boolean logEvents;
     private final boolean queueHeads;
+    private final TrackerWarmUp warmUp;
 
     public TrackingRequestProcessor(LinkCodec codec, ClientAddress clientAddress, TrackerStats stats, boolean logEvents,
-                                    boolean queueHeads) {
+                                    boolean queueHeads, TrackerWarmUp warmUp) {
         this.codec = codec;
+        this.warmUp = warmUp;
         this.clientAddress = clientAddress;
         this.stats = stats;
         this.logEvents = logEvents;
@@ -81,6 +88,8 @@ public final class TrackingRequestProcessor implements Processor {
         // read raw: a typed getHeader made Camel search its converters by reflection on every request
         Object remote = msg.getHeader(NettyConstants.NETTY_REMOTE_ADDRESS);
         SocketAddress peer = remote instanceof SocketAddress a ? a : null;
+        // one of the start's own warm-up requests: answered as any, but not counted, logged or queued
+        boolean own = warmUp != null && warmUp.marks(request);
 
         // the request is read: from here the message is the event (or nothing), never the request,
         // so no request header is ever answered back and no copy of the event holds the request
@@ -90,7 +99,7 @@ public final class TrackingRequestProcessor implements Processor {
 
         boolean head = method.equals("HEAD");
         if (!head && !method.equals("GET")) {
-            refuse(exchange, new TrackingRefusal(405, "method_not_allowed", "only GET and HEAD", "GET, HEAD"));
+            refuse(exchange, new TrackingRefusal(405, "method_not_allowed", "only GET and HEAD", "GET, HEAD"), own);
             return;
         }
         int query = target.indexOf('?');
@@ -101,7 +110,7 @@ public final class TrackingRequestProcessor implements Processor {
             link = decoded.link();
         } catch (LinkRefusedException e) {
             int status = e.reason() == LinkRefusedException.Reason.PATH_TOO_LONG ? 414 : 400;
-            refuse(exchange, new TrackingRefusal(status, e.reason().label(), "invalid tracking link: " + e.getMessage(), null));
+            refuse(exchange, new TrackingRefusal(status, e.reason().label(), "invalid tracking link: " + e.getMessage(), null), own);
             return;
         }
         if (link.action() == TrackingAction.CLICK) {
@@ -110,17 +119,19 @@ public final class TrackingRequestProcessor implements Processor {
             String clickTarget = ClickTarget.ofHref(link.targetUrl());
             String problem = unsafeTarget(clickTarget);
             if (problem != null) {
-                refuse(exchange, new TrackingRefusal(400, "bad_target", problem, null));
+                refuse(exchange, new TrackingRefusal(400, "bad_target", problem, null), own);
                 return;
             }
             exchange.setProperty(LOCATION, location(clickTarget));
         }
         if (head) {
-            stats.head(); // scanners and link prefetchers: same headers, and an event of its own
+            if (!own) {
+                stats.head(); // scanners and link prefetchers: same headers, and an event of its own
+            }
             if (!queueHeads) {
                 return;
             }
-        } else {
+        } else if (!own) {
             stats.event(link.action());
         }
         long now = System.currentTimeMillis() / 1000;
@@ -130,8 +141,12 @@ public final class TrackingRequestProcessor implements Processor {
         String eventId = Long.toUnsignedString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         event.setBody(TrackingEventJson.of(link, now, ua, ip, eventId, head));
         event.setHeader(EVENT_TYPE, link.action().eventType());
+        if (own) {
+            // on the way every event takes, up to tracker-events' buffer, which hands it to the warm-up's own route
+            exchange.setProperty(WARM_UP, Boolean.TRUE);
+        }
         if (logEvents && !head) {
-            EVENTS.info("{}{} {} {} {} {}}", '{', link.action().eventType(), link.targetUrl(), now, ua, ip);
+            (own ? WARM_UP_EVENTS : EVENTS).info("{}{} {} {} {} {}}", '{', link.action().eventType(), link.targetUrl(), now, ua, ip);
         }
     }
 
@@ -154,8 +169,10 @@ public final class TrackingRequestProcessor implements Processor {
         }
     }
 
-    private void refuse(Exchange exchange, TrackingRefusal refusal) {
-        stats.refuse(refusal.reason());
+    private void refuse(Exchange exchange, TrackingRefusal refusal, boolean own) {
+        if (!own) {
+            stats.refuse(refusal.reason());
+        }
         exchange.setProperty(REFUSAL, refusal);
         if (LOG.isDebugEnabled()) {
             LOG.debug("Refused with {} ({}): {}", refusal.status(), refusal.reason(), refusal.text());

@@ -50,6 +50,8 @@ public final class AppProcess implements AutoCloseable {
                 || k.startsWith("CAMEL_") || k.startsWith("ROUTES_"));
         // each app its own management port, so tests can run several side by side
         pb.environment().put("CAMEL_MANAGEMENT_PORT", Integer.toString(TestRedis.freePort()));
+        // no warm-up load beside the test (TrackerWarmUpTest tests it); a test's env may set it
+        pb.environment().put("TRACKER_WARMUP_SECONDS", "0");
         // a null value removes the variable (CAMEL_MANAGEMENT_PORT, to see a program's own default)
         env.forEach((k, v) -> {
             if (v == null) {

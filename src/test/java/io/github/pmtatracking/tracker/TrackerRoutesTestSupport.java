@@ -58,6 +58,7 @@ abstract class TrackerRoutesTestSupport extends CamelMainTestSupport {
         p.setProperty("tracker.in_hostport", "127.0.0.1:" + httpPort);
         p.setProperty("redis.url", redis.url());
         p.setProperty("tracker.log_events", "false");
+        p.setProperty("tracker.warmup_seconds", "0"); // TrackerWarmUpTest has it
         p.setProperty("camel.management.enabled", "false"); // no management server of its own in a test
         // a Redis back from an outage is seen within half a second
         p.setProperty("retry.first_delay_ms", "50");
