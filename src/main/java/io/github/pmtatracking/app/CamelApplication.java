@@ -179,7 +179,7 @@ final class CamelApplication {
             return null;
         }
         HostPort listen = HostPort.parse(settings.text("tracker.in_hostport"), "-in_hostport");
-        String host = listen.host().equals("0.0.0.0") || listen.host().equals("::") ? "localhost" : listen.host();
+        String host = listen.anyAddress() ? "localhost" : listen.host();
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + listen.port();
     }
 

@@ -1,5 +1,7 @@
 package io.github.pmtatracking.config;
 
+import java.net.InetSocketAddress;
+
 /**
  * A Go-style listen address: {@code :8888} (every interface), {@code localhost:587},
  * {@code [::1]:8888}.
@@ -26,6 +28,20 @@ public record HostPort(String host, int port) {
             throw new IllegalArgumentException(flag + " port out of range: '" + text + "'");
         }
         return new HostPort(host.isEmpty() ? "0.0.0.0" : host, port);
+    }
+
+    /** Every address of the host ({@code :8888}, {@code 0.0.0.0}, {@code [::]}): a client on it connects to loopback. */
+    public boolean anyAddress() {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
+    }
+
+    /** Where a client on this host connects to reach this address: loopback for every address. */
+    public HostPort fromThisHost() {
+        return anyAddress() ? new HostPort("127.0.0.1", port) : this;
+    }
+
+    public InetSocketAddress socketAddress() {
+        return new InetSocketAddress(host, port);
     }
 
     @Override

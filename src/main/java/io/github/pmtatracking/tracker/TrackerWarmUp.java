@@ -8,8 +8,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpRequest;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -133,7 +131,7 @@ public final class TrackerWarmUp implements StartupListener {
         LogFiles.discardThroughTwin(TrackingRequestProcessor.WARM_UP_EVENTS_LOG);
         try (WarmUpEvents eventRoute = events.get()) {
             eventRoute.start(context);
-            try (WarmUpTraffic traffic = new WarmUpTraffic(address(), epoll, CONNECTIONS,
+            try (WarmUpTraffic traffic = new WarmUpTraffic(listen.fromThisHost().socketAddress(), epoll, CONNECTIONS,
                     n -> requests.get(n % requests.size()).retainedDuplicate())) {
                 long compiled = jitTimed ? jit.getTotalCompilationTime() : 0;
                 int quietSamples = 0;
@@ -174,14 +172,6 @@ public final class TrackerWarmUp implements StartupListener {
             running = false;
             requests.forEach(FullHttpRequest::release);
         }
-    }
-
-    /** The listener's address as a client reaches it: loopback when it listens on every address. */
-    private InetSocketAddress address() {
-        String host = listen.host();
-        boolean any = host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
-        return any ? new InetSocketAddress(InetAddress.getLoopbackAddress(), listen.port())
-                : new InetSocketAddress(host, listen.port());
     }
 
     /**

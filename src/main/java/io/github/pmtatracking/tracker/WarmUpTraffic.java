@@ -14,7 +14,9 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -117,8 +119,7 @@ final class WarmUpTraffic implements AutoCloseable {
 
     /** A GET or HEAD of {@code path} with these headers (name, value, name, value...). */
     static FullHttpRequest request(String method, String path, List<String> headers) {
-        DefaultFullHttpRequest r = new DefaultFullHttpRequest(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
-                io.netty.handler.codec.http.HttpMethod.valueOf(method), path);
+        DefaultFullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), path);
         for (int i = 0; i + 1 < headers.size(); i += 2) {
             r.headers().add(headers.get(i), headers.get(i + 1));
         }

@@ -77,8 +77,8 @@ public final class SmtpProxyEndpoint extends DefaultEndpoint {
             upstreamHost = "127.0.0.1";
             upstreamPort = outbox.port();
         } else {
-            HostPort up = HostPort.parse(configuration.getUpstream(), "-out_hostport");
-            upstreamHost = up.host().equals("0.0.0.0") ? "127.0.0.1" : up.host(); // ":25": this host
+            HostPort up = HostPort.parse(configuration.getUpstream(), "-out_hostport").fromThisHost(); // ":25": this host
+            upstreamHost = up.host();
             upstreamPort = up.port();
         }
         // as the original reports its settings at start
