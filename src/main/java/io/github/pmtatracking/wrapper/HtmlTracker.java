@@ -10,14 +10,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.jsoup.Jsoup;
-import org.jsoup.nodes.Attribute;
+import java.util.concurrent.atomic.LongAdder;
 import org.jsoup.nodes.Comment;
-import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
-import org.jsoup.nodes.Range;
-import org.jsoup.parser.Parser;
-import org.jsoup.select.NodeTraversor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Adds engagement tracking to an HTML document while leaving every byte it does not change as it
@@ -39,6 +36,8 @@ import org.jsoup.select.NodeTraversor;
  */
 public final class HtmlTracker {
 
+    private static final Logger LOG = LoggerFactory.getLogger(HtmlTracker.class);
+
     private final LinkCodec codec;
     private final String trackingUrl;
     private final TrackableLinks links;
@@ -46,6 +45,7 @@ public final class HtmlTracker {
     private final boolean initialOpen;
     private final boolean click;
     private final boolean trapLink;
+    private final LongAdder positionedParses = new LongAdder();
 
     public HtmlTracker(LinkCodec codec, String trackingUrl, boolean open, boolean initialOpen, boolean click) {
         this(codec, trackingUrl, open, initialOpen, click, false);
@@ -75,36 +75,61 @@ public final class HtmlTracker {
      *                       recipient's client, so only links whose source text is ASCII are wrapped
      */
     public String track(String html, String messageId, String rcpt, boolean asciiLinksOnly) {
-        Document doc = Jsoup.parse(html, "", Parser.htmlParser().setTrackPosition(true));
+        List<Edit> edits;
+        try {
+            edits = edits(MarkedHtml.parse(html), html, messageId, rcpt, asciiLinksOnly);
+        } catch (ParsedHtml.Disagreement d) {
+            positionedParses.increment();
+            LOG.debug("HTML parsed again with positions: {}", d.getMessage());
+            edits = positionedEdits(html, messageId, rcpt, asciiLinksOnly);
+        }
+        return edits.isEmpty() ? html : splice(html, edits);
+    }
+
+    /** The same with jsoup's position tracking alone: what the marked parse is checked against. */
+    String trackPositioned(String html, String messageId, String rcpt) {
+        List<Edit> edits = positionedEdits(html, messageId, rcpt, false);
+        return edits.isEmpty() ? html : splice(html, edits);
+    }
+
+    /** How many documents the marked parse could not place as jsoup would, and were parsed again with positions. */
+    public long positionedParses() {
+        return positionedParses.sum();
+    }
+
+    private List<Edit> positionedEdits(String html, String messageId, String rcpt, boolean asciiLinksOnly) {
+        try {
+            return edits(PositionedHtml.parse(html), html, messageId, rcpt, asciiLinksOnly);
+        } catch (ParsedHtml.Disagreement d) {
+            throw new IllegalStateException("jsoup's own positions cannot disagree", d);
+        }
+    }
+
+    private List<Edit> edits(ParsedHtml doc, String html, String messageId, String rcpt, boolean asciiLinksOnly)
+            throws ParsedHtml.Disagreement {
         List<Edit> edits = new ArrayList<>();
         if (click) {
             Map<String, String> wrapped = new HashMap<>(); // a message repeats its links: encode each once
-            wrapLinks(html, doc, 0, messageId, rcpt, asciiLinksOnly, edits, wrapped);
+            wrapLinks(html, doc, messageId, rcpt, asciiLinksOnly, edits, wrapped);
             if (html.contains("<!--[") || html.contains("<!-- [")) { // only then can there be conditional comments
-                NodeTraversor.traverse((node, depth) -> {
-                    if (node instanceof Comment c && c.sourceRange().isTracked() && isConditional(c.getData())) {
+                for (Comment c : doc.comments()) {
+                    if (isConditional(c.getData())) {
                         // conditional comments are text to the parser: parse their content on its own
-                        Document inner = Jsoup.parse(c.getData(), "", Parser.htmlParser().setTrackPosition(true));
-                        wrapLinks(html, inner, c.sourceRange().startPos() + 4, messageId, rcpt, asciiLinksOnly, edits, wrapped);
+                        wrapLinks(html, doc.commentContent(c), messageId, rcpt, asciiLinksOnly, edits, wrapped);
                     }
-                }, doc);
+                }
             }
         }
-        Element body = doc.body();
         if (initialOpen) {
-            Range start = body.sourceRange();
-            int at = start.isTracked() && !start.isImplicit() ? start.endPos() : 0;
+            int at = Math.max(doc.afterBodyStartTag(), 0);
             edits.add(new Edit(at, at, initialOpenPixel(messageId, rcpt)));
         }
         if (open || trapLink) {
-            Range end = body.endSourceRange();
-            int at = end.isTracked() && !end.isImplicit() ? end.startPos() : html.length();
+            int end = doc.bodyEndTag();
+            int at = end >= 0 ? end : html.length();
             edits.add(new Edit(at, at, (trapLink ? trapLink(messageId, rcpt) : "") + (open ? openPixel(messageId, rcpt) : "")));
         }
-        if (edits.isEmpty()) {
-            return html;
-        }
-        return splice(html, edits);
+        return edits;
     }
 
     /**
@@ -135,25 +160,22 @@ public final class HtmlTracker {
         return t.regionMatches(true, 0, "[if", 0, 3) && data.toLowerCase(Locale.ROOT).contains("href");
     }
 
-    private void wrapLinks(String html, Document doc, int offset, String messageId, String rcpt, boolean asciiLinksOnly,
-                           List<Edit> edits, Map<String, String> wrapped) {
-        List<Element> anchors = new ArrayList<>(doc.getElementsByTag("a"));
-        anchors.addAll(doc.getElementsByTag("area"));
-        for (Element a : anchors) {
+    private void wrapLinks(String html, ParsedHtml doc, String messageId, String rcpt, boolean asciiLinksOnly,
+                           List<Edit> edits, Map<String, String> wrapped) throws ParsedHtml.Disagreement {
+        for (Element a : doc.links()) {
             if ("0".equals(a.attr("data-msys-clicktrack").trim())) {
                 continue;
             }
-            Attribute href = a.attribute("href");
-            Range value = href == null ? null : href.sourceRange().valueRange();
-            if (value == null || !value.isTracked() || value.startPos() == value.endPos()) {
+            int[] value = doc.hrefValue(a);
+            if (value == null) {
                 continue;
             }
-            int start = offset + value.startPos();
-            int end = offset + value.endPos();
+            int start = value[0];
+            int end = value[1];
             if (asciiLinksOnly && !ascii(html, start, end)) {
                 continue;
             }
-            String target = ClickTarget.ofHref(href.getValue()); // entities decoded: &amp; is &
+            String target = ClickTarget.ofHref(a.attr("href")); // entities decoded: &amp; is &
             if (!links.trackable(target)) {
                 continue;
             }
