@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Adds engagement tracking to an HTML document while leaving every byte it does not change as it
- * was: jsoup parses with source positions, and only the new href values and the pixels are
- * spliced into the original text.
+ * was: jsoup parses it, and only the new href values and the pixels are spliced into the original
+ * text, at the positions {@link MarkedHtml} finds on a plain parse and checks against jsoup (at half
+ * the cost of jsoup's position tracking), or {@link PositionedHtml} takes from jsoup's position
+ * tracking where the marked parse cannot vouch for one ({@link #positionedParses()}).
  *
  * <ul>
  *   <li>The href of {@code <a>} and {@code <area>} is wrapped when it is http or https, also inside

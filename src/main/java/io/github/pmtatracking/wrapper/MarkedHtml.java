@@ -3,6 +3,7 @@ package io.github.pmtatracking.wrapper;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import org.jsoup.Jsoup;
@@ -20,18 +21,20 @@ import org.jsoup.select.NodeTraversor;
  *
  * <ul>
  *   <li>Every {@code <a}, {@code <area} and {@code <body} followed by what ends a tag name gets a
- *   first attribute {@code pmtatag=N} naming it, and every {@code </body} a {@code <pmtabodyend>}
- *   element just before it. Only a tag the tokenizer reads as one gives an element the marker:
- *   the same text in a comment, a script, a textarea or an attribute value stays text there. The
- *   markers hold no quote, '<', '>', '-', '!' or '/', so they change no other token: the marked
- *   text parses as the source does, plus the markers.</li>
+ *   first attribute {@code pmtatag=N} naming it. Only a tag the tokenizer reads as one gives an
+ *   element the marker: the same text in a comment, a script, a textarea or an attribute value
+ *   stays text there. The marker holds no quote, '<', '>', '-', '!' or '/', so it ends no token
+ *   and starts none: the marked text parses as the source does, plus the markers.</li>
  *   <li>Each marked element's attributes are then read from the source ({@link StartTagSource})
  *   and must be the ones jsoup gave it, name for name and value for value; an element the tree
  *   builder made again from a tag already placed (a link left open across a paragraph) is left to
  *   the first.</li>
- *   <li>The body's end tag is placed only when the source has one {@code </body} and its marker
- *   element stands where that end tag closes the body: in no table, cell, template or foreign
- *   content.</li>
+ *   <li>Before the body's start tag goes a {@code <meta pmtabeforebody>}, and before its end tag an
+ *   empty {@code <pmtabodyend>}. Only where they land shows that the start tag made the body (the
+ *   meta is in the head: there was no body yet) and that the end tag closed it (in no table, cell,
+ *   template, noscript or foreign content); the source may have one of each. These are tags
+ *   themselves, so every place they can land otherwise is checked, and a misplaced one is a
+ *   disagreement.</li>
  * </ul>
  * Anything else (two body start tags, a marker missing or doubled, an attribute read otherwise) is
  * a {@link Disagreement}, and the caller parses again with jsoup's positions.
@@ -39,11 +42,18 @@ import org.jsoup.select.NodeTraversor;
 final class MarkedHtml implements ParsedHtml {
 
     static final String MARK = "pmtatag";
+    /** Before the body start tag: a meta goes into the head while there is no body yet, else where the body is. */
+    static final String BEFORE_BODY = "<meta pmtabeforebody>";
     static final String BODY_END = "pmtabodyend";
     private static final String[] START_TAGS = {"a", "area", "body"};
-    /** Where a {@code </body>} does not close the body (default scope boundaries, table parts, template). */
+    /**
+     * Where a {@code </body>} does not close the body: default scope boundaries, table parts,
+     * template, select, and noscript (jsoup reads no body end in one). Inside foreign content too, and in an open table, whose foster children
+     * (what a table may not hold) go just before it: a table after the marker or one of its
+     * ancestors is taken for one.
+     */
     private static final Set<String> NOT_CLOSING_BODY = Set.of("applet", "caption", "marquee", "object", "table", "tbody",
-            "thead", "tfoot", "tr", "td", "th", "template", "select", "colgroup", "frameset");
+            "thead", "tfoot", "tr", "td", "th", "template", "select", "colgroup", "frameset", "noscript");
 
     /** The tags found in the whole source, shared by the document and its comments' contents. */
     private static final class SourceTags {
@@ -53,20 +63,24 @@ final class MarkedHtml implements ParsedHtml {
         int bodyStartTags;
         int bodyEndTags;
         int bodyEnd = -1;
+        int firstHtmlEnd = -1;
         final BitSet placed = new BitSet();
         final String marked;
 
+        private record Insert(int at, String text) {
+        }
+
         SourceTags(String html) {
             this.html = html;
-            StringBuilder sb = null;
-            int copied = 0;
+            List<Insert> inserts = new ArrayList<>();
             for (int lt = html.indexOf('<'); lt >= 0; lt = html.indexOf('<', lt + 1)) {
                 if (lt + 1 < html.length() && html.charAt(lt + 1) == '/') {
                     if (nameEnd(html, lt + 2, "body") > 0) {
                         bodyEndTags++;
                         bodyEnd = lt;
-                        sb = copy(sb, html, copied, lt).append('<').append(BODY_END).append('>');
-                        copied = lt;
+                        inserts.add(new Insert(lt, element(BODY_END)));
+                    } else if (firstHtmlEnd < 0 && nameEnd(html, lt + 2, "html") > 0) {
+                        firstHtmlEnd = lt;
                     }
                     continue;
                 }
@@ -77,19 +91,33 @@ final class MarkedHtml implements ParsedHtml {
                             nameEnds = Arrays.copyOf(nameEnds, count * 2);
                         }
                         nameEnds[count] = end;
-                        bodyStartTags += name.equals("body") ? 1 : 0;
                         // a space after the marker: a '/' right after an unquoted value would join it
-                        sb = copy(sb, html, copied, end).append(' ').append(MARK).append('=').append(count++).append(' ');
-                        copied = end;
+                        inserts.add(new Insert(end, " " + MARK + "=" + count++ + " "));
+                        if (name.equals("body")) {
+                            bodyStartTags++;
+                            inserts.add(new Insert(lt, BEFORE_BODY));
+                        }
                         break;
                     }
                 }
             }
-            marked = sb == null ? html : copy(sb, html, copied, html.length()).toString();
+            if (inserts.isEmpty()) {
+                marked = html;
+                return;
+            }
+            inserts.sort(Comparator.comparingInt(Insert::at)); // stable: what goes before a tag stays before what goes after its name
+            StringBuilder sb = new StringBuilder(html.length() + 20 * inserts.size());
+            int copied = 0;
+            for (Insert i : inserts) {
+                sb.append(html, copied, i.at()).append(i.text());
+                copied = i.at();
+            }
+            marked = sb.append(html, copied, html.length()).toString();
         }
 
-        private static StringBuilder copy(StringBuilder sb, String html, int from, int to) {
-            return (sb == null ? new StringBuilder(html.length() + 1024) : sb).append(html, from, to);
+        /** An empty element, closed at once: it holds nothing that follows it. */
+        private static String element(String name) {
+            return "<" + name + "></" + name + ">";
         }
 
         /** The offset after the tag name at {@code at} when it is {@code name} (ASCII case-insensitive) and ends there, else -1. */
@@ -171,6 +199,12 @@ final class MarkedHtml implements ParsedHtml {
         if (source.bodyStartTags != 1) {
             throw new Disagreement(source.bodyStartTags + " body start tags: their attributes merge");
         }
+        Element head = doc.head();
+        // exactly the meta put there: one whose '>' closed a tag of the source early carries that tag's attributes too
+        if (head == null || head.children().stream().filter(e -> e.normalName().equals("meta") && e.attributesSize() == 1
+                && e.hasAttr("pmtabeforebody")).count() != 1) {
+            throw new Disagreement("the body was made before its start tag, which only added attributes");
+        }
         return sourceAttributes(body, tagOf(body)).end();
     }
 
@@ -182,15 +216,22 @@ final class MarkedHtml implements ParsedHtml {
         if (source.bodyEndTags > 1 || bodyEndMarkers.size() != 1) {
             throw new Disagreement(source.bodyEndTags + " body end tags, " + bodyEndMarkers.size() + " read as one");
         }
-        Element marker = bodyEndMarkers.get(0);
-        Element body = body();
-        Element next = marker.nextElementSibling();
-        if (next != null && next.normalName().equals("table")) {
-            throw new Disagreement("the body end tag is in a table (its marker went before it)");
+        if (source.firstHtmlEnd >= 0 && source.firstHtmlEnd < source.bodyEnd) {
+            throw new Disagreement("an html end tag before the body end tag: that one closed the body");
         }
-        for (Element p = marker.parent(); p != body; p = p.parent()) {
-            if (p == null || NOT_CLOSING_BODY.contains(p.normalName()) || !Parser.NamespaceHtml.equals(p.tag().namespace())) {
+        if (doc.head() != null && doc.head().children().stream().anyMatch(e -> e.normalName().equals("noscript"))) {
+            throw new Disagreement("a noscript in the head, in which a body end tag is ignored");
+        }
+        Element body = body();
+        for (Element x = bodyEndMarkers.get(0); x != body; x = x.parent()) {
+            if (x == null || !Parser.NamespaceHtml.equals(x.tag().namespace())
+                    || x != bodyEndMarkers.get(0) && NOT_CLOSING_BODY.contains(x.normalName())) {
                 throw new Disagreement("the body end tag is where it does not close the body");
+            }
+            for (Element next = x.nextElementSibling(); next != null; next = next.nextElementSibling()) {
+                if (next.normalName().equals("table")) { // an open table's foster child goes just before it
+                    throw new Disagreement("the body end tag is where a table may be open");
+                }
             }
         }
         return source.bodyEnd;
