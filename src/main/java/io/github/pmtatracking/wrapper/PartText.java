@@ -1,6 +1,5 @@
 package io.github.pmtatracking.wrapper;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -233,58 +232,63 @@ final class PartText {
      * limit is never cut, so every line the sender wrote within it stays as it was.
      */
     static byte[] limitLines(byte[] text) {
-        if (!hasBareLf(text) && !hasLongLine(text)) {
+        // the bytes as Latin-1 chars, one each: String.indexOf finds the line ends with the JIT's
+        // vectorized scan (two byte loops, then a stream written line by line, took 19 us for
+        // example.eml's HTML; 2026-12-07)
+        String lines = new String(text, StandardCharsets.ISO_8859_1);
+        if (crlfWithinLimit(lines, text)) {
             return text;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(text.length + 64);
+        byte[] out = new byte[text.length + text.length / 32 + 64];
+        int size = 0;
         int lineStart = 0;
         while (lineStart < text.length) {
-            int lf = lineStart;
-            while (lf < text.length && text[lf] != '\n') {
-                lf++;
-            }
-            int contentEnd = lf > lineStart && lf < text.length && text[lf - 1] == '\r' ? lf - 1 : lf;
+            int lf = lines.indexOf('\n', lineStart);
+            int next = lf < 0 ? text.length : lf + 1;
+            int contentEnd = lf < 0 ? text.length : lf > lineStart && text[lf - 1] == '\r' ? lf - 1 : lf;
             int from = lineStart;
             while (contentEnd - from > MAX_LINE) {
                 int cut = lastBreak(text, from, from + CUT_BEFORE);
                 if (cut < 0) {
                     break; // no place to break: the line is left as it is
                 }
-                out.write(text, from, cut + 1 - from);
-                out.write('\r');
-                out.write('\n');
+                out = ensure(out, size, cut + 3 - from);
+                System.arraycopy(text, from, out, size, cut + 1 - from);
+                size += cut + 1 - from;
+                out[size++] = '\r';
+                out[size++] = '\n';
                 from = cut + 1;
             }
-            out.write(text, from, contentEnd - from);
-            if (lf < text.length) {
+            out = ensure(out, size, contentEnd - from + 2);
+            System.arraycopy(text, from, out, size, contentEnd - from);
+            size += contentEnd - from;
+            if (lf >= 0) {
                 // lines end in CRLF on the wire: a bare LF (as in the pixels' markup) becomes CRLF here
-                out.write('\r');
-                out.write('\n');
+                out[size++] = '\r';
+                out[size++] = '\n';
+            }
+            lineStart = next;
+        }
+        return Arrays.copyOf(out, size);
+    }
+
+    /** Every LF has its CR, and no line's content passes {@link #MAX_LINE}. */
+    private static boolean crlfWithinLimit(String lines, byte[] text) {
+        int lineStart = 0;
+        while (true) {
+            int lf = lines.indexOf('\n', lineStart);
+            if (lf < 0) {
+                return text.length - lineStart <= MAX_LINE;
+            }
+            if (lf == 0 || text[lf - 1] != '\r' || lf - 1 - lineStart > MAX_LINE) {
+                return false;
             }
             lineStart = lf + 1;
         }
-        return out.toByteArray();
     }
 
-    private static boolean hasBareLf(byte[] text) {
-        for (int i = 0; i < text.length; i++) {
-            if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean hasLongLine(byte[] text) {
-        int lineStart = 0;
-        for (int i = 0; i < text.length; i++) {
-            if (text[i] == '\n') {
-                lineStart = i + 1;
-            } else if (i - lineStart >= MAX_LINE && !(text[i] == '\r' && i + 1 < text.length && text[i + 1] == '\n')) {
-                return true;
-            }
-        }
-        return false;
+    private static byte[] ensure(byte[] out, int size, int more) {
+        return size + more <= out.length ? out : Arrays.copyOf(out, Math.max(out.length * 2, size + more));
     }
 
     /** The last '>' or space before {@code to}: the latest place to break, so each line is cut once. */
