@@ -50,35 +50,43 @@ final class MimeStructure {
     /** Splits a multipart body at its delimiter lines; returns [start, end) of each part. */
     static List<int[]> parts(byte[] m, int start, int end, String boundary) throws MimeRewriter.MimeProblem {
         byte[] delim = ("--" + boundary).getBytes(StandardCharsets.US_ASCII);
+        // the delimiter looked for as a Latin-1 string in the body read one char per byte: String.indexOf
+        // is the JIT's vectorized search, where a byte loop over every line took 2.7% of the proxy's
+        // CPU with tracking (JFR, 2026-12-07); a delimiter line is an occurrence at a line's start
+        String body = new String(m, start, end - start, StandardCharsets.ISO_8859_1);
+        String delimiter = new String(delim, StandardCharsets.ISO_8859_1);
         List<int[]> parts = new ArrayList<>();
         int partStart = -1;
-        int lineStart = start;
-        while (lineStart < end) {
+        for (int at = body.indexOf(delimiter); at >= 0; at = body.indexOf(delimiter, at + 1)) {
+            int lineStart = start + at;
+            if (lineStart > start && m[lineStart - 1] != '\n') {
+                continue; // inside a line
+            }
             int lineEnd = indexOf(m, (byte) '\n', lineStart, end);
             int next = lineEnd < 0 ? end : lineEnd + 1;
             int contentEnd = lineEnd < 0 ? end : (lineEnd > lineStart && m[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd);
-            if (startsWith(m, lineStart, contentEnd, delim)) {
-                int after = lineStart + delim.length;
-                boolean close = after + 1 < contentEnd + 1 && after + 2 <= contentEnd && m[after] == '-' && m[after + 1] == '-';
-                if (close || blank(m, after, contentEnd)) {
-                    if (partStart >= 0) {
-                        // the line end before a delimiter belongs to the delimiter
-                        int partEnd = lineStart;
-                        if (partEnd > partStart && m[partEnd - 1] == '\n') {
-                            partEnd--;
-                            if (partEnd > partStart && m[partEnd - 1] == '\r') {
-                                partEnd--;
-                            }
-                        }
-                        parts.add(new int[] {partStart, partEnd});
-                    }
-                    if (close) {
-                        return parts;
-                    }
-                    partStart = next;
-                }
+            if (!startsWith(m, lineStart, contentEnd, delim)) {
+                continue; // the line ends before the delimiter does
             }
-            lineStart = next;
+            int after = lineStart + delim.length;
+            boolean close = after + 2 <= contentEnd && m[after] == '-' && m[after + 1] == '-';
+            if (close || blank(m, after, contentEnd)) {
+                if (partStart >= 0) {
+                    // the line end before a delimiter belongs to the delimiter
+                    int partEnd = lineStart;
+                    if (partEnd > partStart && m[partEnd - 1] == '\n') {
+                        partEnd--;
+                        if (partEnd > partStart && m[partEnd - 1] == '\r') {
+                            partEnd--;
+                        }
+                    }
+                    parts.add(new int[] {partStart, partEnd});
+                }
+                if (close) {
+                    return parts;
+                }
+                partStart = next;
+            }
         }
         if (partStart < 0) {
             throw new MimeRewriter.MimeProblem("multipart body without its boundary");
