@@ -132,6 +132,11 @@ public final class EngagementTracking {
         return unparseable.sum();
     }
 
+    /** HTML parts the marked parse could not place alone, parsed again with jsoup's positions (same result, slower). */
+    public long htmlParsedWithPositions() {
+        return tracker == null ? 0 : tracker.positionedParses();
+    }
+
     /** Parts (or branches) not rewritten as declared, for this reason. */
     public long faults(MimeFault fault) {
         return faults.get(fault).sum();

@@ -48,9 +48,9 @@ final class MarkedHtml implements ParsedHtml {
     private static final String[] START_TAGS = {"a", "area", "body"};
     /**
      * Where a {@code </body>} does not close the body: default scope boundaries, table parts,
-     * template, select, and noscript (jsoup reads no body end in one). Inside foreign content too, and in an open table, whose foster children
-     * (what a table may not hold) go just before it: a table after the marker or one of its
-     * ancestors is taken for one.
+     * template, select, and noscript (jsoup reads no body end in one). Inside foreign content
+     * neither, nor in an open table, whose foster children (what a table may not hold) go just
+     * before it: a table after the marker or after one of its ancestors is taken for one.
      */
     private static final Set<String> NOT_CLOSING_BODY = Set.of("applet", "caption", "marquee", "object", "table", "tbody",
             "thead", "tfoot", "tr", "td", "th", "template", "select", "colgroup", "frameset", "noscript");
@@ -105,7 +105,7 @@ final class MarkedHtml implements ParsedHtml {
                 marked = html;
                 return;
             }
-            inserts.sort(Comparator.comparingInt(Insert::at)); // stable: what goes before a tag stays before what goes after its name
+            inserts.sort(Comparator.comparingInt(Insert::at)); // the meta before a body tag was found after its marker
             StringBuilder sb = new StringBuilder(html.length() + 20 * inserts.size());
             int copied = 0;
             for (Insert i : inserts) {

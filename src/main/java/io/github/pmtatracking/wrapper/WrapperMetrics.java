@@ -12,8 +12,9 @@ import java.util.function.ToDoubleFunction;
  * (what the client was told), {@code pmta_wrapper_sessions_open},
  * {@code pmta_wrapper_route_failures_total}, {@code pmta_wrapper_messages_too_big_total},
  * {@code pmta_wrapper_messages_rewritten_total{result="tracked|untracked|unparseable"}},
- * {@code pmta_wrapper_commands_refused_total{reason}} (command lines the proxy refused, never relayed) and
- * {@code pmta_wrapper_mime_faults_total{reason}} (the {@link MimeFault} labels).
+ * {@code pmta_wrapper_commands_refused_total{reason}} (command lines the proxy refused, never relayed),
+ * {@code pmta_wrapper_mime_faults_total{reason}} (the {@link MimeFault} labels) and
+ * {@code pmta_wrapper_html_positioned_parses_total}.
  */
 public final class WrapperMetrics implements MeterBinder {
 
@@ -42,6 +43,10 @@ public final class WrapperMetrics implements MeterBinder {
         rewritten(registry, "tracked", WrapperStats::getMessagesTracked);
         rewritten(registry, "untracked", WrapperStats::getMessagesUntracked);
         rewritten(registry, "unparseable", WrapperStats::getMessagesUnparseable);
+        FunctionCounter.builder("pmta.wrapper.html.positioned.parses", stats, WrapperStats::getHtmlPartsParsedWithPositions)
+                .description("HTML parts the marked parse could not place alone, parsed again with jsoup's source positions"
+                        + " (the same edits, at twice the parse's cost)")
+                .register(registry);
         for (CommandRefusal reason : CommandRefusal.values()) {
             FunctionCounter.builder("pmta.wrapper.commands.refused", stats, s -> s.commandsRefused(reason))
                     .tag("reason", reason.label())

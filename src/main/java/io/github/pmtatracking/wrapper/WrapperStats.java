@@ -104,6 +104,11 @@ public final class WrapperStats implements WrapperStatsMXBean {
     }
 
     @Override
+    public long getHtmlPartsParsedWithPositions() {
+        return tracking == null ? 0 : tracking.htmlParsedWithPositions();
+    }
+
+    @Override
     public long getMessagesUntracked() {
         return tracking == null ? 0 : tracking.unchanged();
     }

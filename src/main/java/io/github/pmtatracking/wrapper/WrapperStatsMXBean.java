@@ -20,6 +20,9 @@ public interface WrapperStatsMXBean {
 
     long getMessagesUnparseable();
 
+    /** HTML parts whose edit places the marked parse could not vouch for alone: parsed again with jsoup's positions. */
+    long getHtmlPartsParsedWithPositions();
+
     long getMessagesUntracked();
 
     /** Command lines the proxy refused itself and never relayed. */

@@ -138,6 +138,18 @@ class MarkedHtmlTest {
                         + "<![endif]--></body></html>\n"));
     }
 
+    @Test
+    void theProxysCountShowsTheHtmlPartsParsedAgainWithPositions() {
+        EngagementTracking tracking = new EngagementTracking(tracker, EngagementTracking.MultiRecipient.TRACKED);
+        byte[] plain = "Content-Type: text/html\r\n\r\n<body><a href=\"https://a.example/\">a</a></body>\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] twoBodies = "Content-Type: text/html\r\n\r\n<body><body><a href=\"https://a.example/\">a</a></body>\r\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        tracking.rewrite(plain, List.of("rcpt@example.com"));
+        assertEquals(0, tracking.htmlParsedWithPositions());
+        tracking.rewrite(twoBodies, List.of("rcpt@example.com"));
+        assertEquals(1, tracking.htmlParsedWithPositions());
+    }
+
     private static String exampleHtml() throws IOException {
         try (var in = MarkedHtmlTest.class.getResourceAsStream("/example.eml")) {
             String eml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
