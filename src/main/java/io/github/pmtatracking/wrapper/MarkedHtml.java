@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.jsoup.Jsoup;
@@ -270,8 +271,9 @@ final class MarkedHtml implements ParsedHtml {
             throw new Disagreement("the source ends inside a tag that became an element");
         }
         List<StartTagSource.Attribute> own = new ArrayList<>(read.attributes().size());
+        Set<String> names = new HashSet<>(); // a tag may hold thousands: no scan of the list per name
         for (StartTagSource.Attribute a : read.attributes()) {
-            if (own.stream().noneMatch(o -> o.name().equals(a.name()))) {
+            if (names.add(a.name())) {
                 own.add(a);
             }
         }
