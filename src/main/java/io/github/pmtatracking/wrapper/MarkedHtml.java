@@ -22,20 +22,23 @@ import org.jsoup.select.NodeTraversor;
  *
  * <ul>
  *   <li>Every {@code <a}, {@code <area} and {@code <body} followed by what ends a tag name gets a
- *   first attribute {@code pmtatag=N} naming it. Only a tag the tokenizer reads as one gives an
- *   element the marker: the same text in a comment, a script, a textarea or an attribute value
- *   stays text there. The marker holds no quote, '<', '>', '-', '!' or '/', so it ends no token
- *   and starts none: the marked text parses as the source does, plus the markers.</li>
+ *   first attribute {@code /pmtatagN} naming it, one without a value. Only a tag the tokenizer
+ *   reads as one gives an element the marker: the same text in a comment, a script, a textarea or
+ *   an attribute value stays text there. The marker holds no space, quote, '<', '>', '-', '!', '='
+ *   or '&amp;', so it ends no value, tag, comment or raw text it lands in; in another tag's name or
+ *   attribute names it adds an attribute to that tag, which the tree builder does not look at. A
+ *   '/' after it, as after any attribute name, starts the next attribute.</li>
  *   <li>Each marked element's attributes are then read from the source ({@link StartTagSource})
  *   and must be the ones jsoup gave it, name for name and value for value; an element the tree
  *   builder made again from a tag already placed (a link left open across a paragraph) is left to
  *   the first.</li>
- *   <li>Before the body's start tag goes a {@code <meta pmtabeforebody>}, and before its end tag an
+ *   <li>Before the body's start tag goes a {@code <meta/pmtabeforebody>}, and before its end tag an
  *   empty {@code <pmtabodyend>}. Only where they land shows that the start tag made the body (the
  *   meta is in the head: there was no body yet) and that the end tag closed it (in no table, cell,
- *   template, noscript or foreign content); the source may have one of each. These are tags
- *   themselves, so every place they can land otherwise is checked, and a misplaced one is a
- *   disagreement.</li>
+ *   template, noscript or foreign content); the source may have one of each. These are tags with a
+ *   '>': each must come back as an element, since one that landed in another tag's attribute ended
+ *   that tag early; every place an element can land otherwise is checked, and a document with a
+ *   frameset (which a marker element would keep from replacing the body) is not tried.</li>
  * </ul>
  * Anything else (two body start tags, a marker missing or doubled, an attribute read otherwise) is
  * a {@link Disagreement}, and the caller parses again with jsoup's positions.
@@ -44,7 +47,7 @@ final class MarkedHtml implements ParsedHtml {
 
     static final String MARK = "pmtatag";
     /** Before the body start tag: a meta goes into the head while there is no body yet, else where the body is. */
-    static final String BEFORE_BODY = "<meta pmtabeforebody>";
+    static final String BEFORE_BODY = "<meta/pmtabeforebody>";
     static final String BODY_END = "pmtabodyend";
     private static final String[] START_TAGS = {"a", "area", "body"};
     /**
@@ -65,6 +68,7 @@ final class MarkedHtml implements ParsedHtml {
         int bodyEndTags;
         int bodyEnd = -1;
         int firstHtmlEnd = -1;
+        boolean frameset;
         final BitSet placed = new BitSet();
         final String marked;
 
@@ -85,6 +89,7 @@ final class MarkedHtml implements ParsedHtml {
                     }
                     continue;
                 }
+                frameset |= nameEnd(html, lt + 1, "frameset") > 0;
                 for (String name : START_TAGS) {
                     int end = nameEnd(html, lt + 1, name);
                     if (end > 0) {
@@ -92,8 +97,9 @@ final class MarkedHtml implements ParsedHtml {
                             nameEnds = Arrays.copyOf(nameEnds, count * 2);
                         }
                         nameEnds[count] = end;
-                        // a space after the marker: a '/' right after an unquoted value would join it
-                        inserts.add(new Insert(end, " " + MARK + "=" + count++ + " "));
+                        // "/pmtatagN": no space, quote or '>' to end a value it lands in, and no value of its
+                        // own for a '/' after it to join (a '/' after a name starts the next attribute)
+                        inserts.add(new Insert(end, "/" + MARK + count++));
                         if (name.equals("body")) {
                             bodyStartTags++;
                             inserts.add(new Insert(lt, BEFORE_BODY));
@@ -143,6 +149,7 @@ final class MarkedHtml implements ParsedHtml {
     private final List<Element> links = new ArrayList<>();
     private final List<Comment> comments = new ArrayList<>();
     private final List<Element> bodyEndMarkers = new ArrayList<>();
+    private int bodyStartMarkers;
 
     private MarkedHtml(SourceTags source, String marked) {
         this.source = source;
@@ -154,6 +161,8 @@ final class MarkedHtml implements ParsedHtml {
                     links.add(e);
                 } else if (name.equals(BODY_END)) {
                     bodyEndMarkers.add(e);
+                } else if (name.equals("meta") && e.hasAttr("pmtabeforebody")) {
+                    bodyStartMarkers++;
                 }
             } else if (node instanceof Comment c) {
                 comments.add(c);
@@ -161,9 +170,19 @@ final class MarkedHtml implements ParsedHtml {
         }, doc);
     }
 
-    static MarkedHtml parse(String html) {
+    static MarkedHtml parse(String html) throws Disagreement {
         SourceTags tags = new SourceTags(html);
-        return new MarkedHtml(tags, tags.marked);
+        if (tags.frameset) {
+            // a frameset replaces the body only while nothing is in it: a marker element would be something
+            throw new Disagreement("a frameset tag");
+        }
+        MarkedHtml doc = new MarkedHtml(tags, tags.marked);
+        // a marker element that is no element is in a comment, raw text or another tag: its '>' may
+        // have ended that tag early, and the rest of the marked text reads otherwise than the source
+        if (doc.bodyStartMarkers != tags.bodyStartTags || doc.bodyEndMarkers.size() != tags.bodyEndTags) {
+            throw new Disagreement("a body tag's marker is not an element of its own");
+        }
+        return doc;
     }
 
     @Override
@@ -194,7 +213,7 @@ final class MarkedHtml implements ParsedHtml {
     @Override
     public int afterBodyStartTag() throws Disagreement {
         Element body = body();
-        if (!body.hasAttr(MARK)) {
+        if (body.attributesSize() == 0 || !body.attributes().asList().get(0).getKey().startsWith(MARK)) {
             return -1; // made by the tree builder: no body tag in the source
         }
         if (source.bodyStartTags != 1) {
@@ -212,6 +231,9 @@ final class MarkedHtml implements ParsedHtml {
     @Override
     public int bodyEndTag() throws Disagreement {
         if (source.bodyEndTags == 0) {
+            if (source.firstHtmlEnd >= 0) {
+                throw new Disagreement("an html end tag and no body end tag: the html end tag may have closed the body");
+            }
             return -1;
         }
         if (source.bodyEndTags > 1 || bodyEndMarkers.size() != 1) {
@@ -252,14 +274,18 @@ final class MarkedHtml implements ParsedHtml {
     }
 
     private int tagOf(Element e) throws Disagreement {
-        String mark = e.attr(MARK);
-        try {
-            int tag = Integer.parseInt(mark);
-            if (tag >= 0 && tag < source.count) {
-                return tag;
+        if (e.attributesSize() > 0) {
+            String mark = e.attributes().asList().get(0).getKey(); // the marker is the first attribute
+            if (mark.startsWith(MARK) && mark.length() > MARK.length() && mark.length() < MARK.length() + 10) {
+                try {
+                    int tag = Integer.parseInt(mark.substring(MARK.length()));
+                    if (tag >= 0 && tag < source.count) {
+                        return tag;
+                    }
+                } catch (NumberFormatException notOurs) {
+                    // below
+                }
             }
-        } catch (NumberFormatException e1) {
-            // below
         }
         throw new Disagreement("a " + e.normalName() + " element without a marker of a source tag");
     }
@@ -278,9 +304,11 @@ final class MarkedHtml implements ParsedHtml {
             }
         }
         int i = 0;
+        boolean marker = true;
         for (Attribute a : e.attributes()) {
-            if (i == 0 && a.getKey().equals(MARK)) {
-                continue; // the marker is the first attribute
+            if (marker) {
+                marker = false;
+                continue; // the marker, first (tagOf read it)
             }
             if (i >= own.size() || !own.get(i).name().equals(a.getKey()) || !decoded(own.get(i)).equals(a.getValue())) {
                 throw new Disagreement("a " + e.normalName() + " tag's attributes read otherwise than jsoup read them");

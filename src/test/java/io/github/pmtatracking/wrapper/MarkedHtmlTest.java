@@ -47,7 +47,7 @@ class MarkedHtmlTest {
                 Arguments.of("<body><a href=\"https://first.example/\" href=\"https://second.example/\">f</a></body>", true),
                 Arguments.of("<body><a\nhref=\"https://lf.example/\"\r\ntitle=x>lf</a></body>", true),
                 Arguments.of("<body><a title=\"x\"href=\"https://nospace.example/\">n</a></body>", true),
-                Arguments.of("<body><a =x href=\"https://equals.example/\">e</a></body>", true),
+                Arguments.of("<body><a =x href=\"https://equals.example/\">e</a></body>", false), // '=x' becomes the marker's value
                 Arguments.of("<body><a href=\"https://x.example/&quot;q&quot;&amp&lt\">entities</a></body>", true),
                 Arguments.of("<body><area href=https://area.example/ alt=x></body>", true),
                 Arguments.of("<body><svg><a href=\"https://svg.example/\">x</a></svg>" + link + "</body>", true),
@@ -69,7 +69,7 @@ class MarkedHtmlTest {
                 Arguments.of("<body><table>" + link + "</body></table>", false),
                 Arguments.of("<body><select><option>o</body></select>", false),
                 Arguments.of("<body><svg>" + link + "</body></svg>", false),
-                Arguments.of("<body><a href=\"https://clash.example/\" pmtatag=3>c</a></body>", false),
+                Arguments.of("<body><a href=\"https://clash.example/\" pmtatag1>c</a></body>", false), // the marker's own name
                 Arguments.of("<body><a href=\"https://nul.example/\u0000\">n</a></body>", false),
                 Arguments.of("<body><div title=x</body>" + link, false),
                 Arguments.of("<frameset><a href=\"https://frame.example/\"></frameset></body>", false),
@@ -81,6 +81,12 @@ class MarkedHtmlTest {
                 Arguments.of("<head></head><caption><body class=\"late\">" + link + "</body>", false),
                 Arguments.of("<head></head><meta content=<body class=\"fake\">" + link + "</body>", false),
                 Arguments.of("<body>" + link + "</html></body>", false),
+                // found by a reviewer's fuzzing: a marker in an unquoted value, frameset, html end without body end
+                Arguments.of("<svg><foreignObject x=<a/><style><a href=https://x.example/>x</a>", true),
+                Arguments.of("<table><input x=<a/type=hidden><frameset><a href=https://x.example/>x</a>", false),
+                Arguments.of("</body><frameset><a href=https://x/>x</a>", false),
+                Arguments.of("<body><a href=https://x/>x</a></html>", false),
+                Arguments.of("<head><meta content=<body>" + link, false),
                 Arguments.of("<body>" + link + "<a href=\"https://eof.example/\"", true));
     }
 
