@@ -22,7 +22,7 @@ import org.jsoup.select.NodeTraversor;
  *
  * <ul>
  *   <li>Every {@code <a}, {@code <area} and {@code <body} followed by what ends a tag name gets a
- *   first attribute {@code /pmtatagN} naming it, one without a value. Only a tag the tokenizer
+ *   first attribute {@code /zqpmtagN} naming it, one without a value. Only a tag the tokenizer
  *   reads as one gives an element the marker: the same text in a comment, a script, a textarea or
  *   an attribute value stays text there. The marker holds no space, quote, '<', '>', '-', '!', '='
  *   or '&amp;', so it ends no value, tag, comment or raw text it lands in; in another tag's name or
@@ -32,8 +32,8 @@ import org.jsoup.select.NodeTraversor;
  *   and must be the ones jsoup gave it, name for name and value for value; an element the tree
  *   builder made again from a tag already placed (a link left open across a paragraph) is left to
  *   the first.</li>
- *   <li>Before the body's start tag goes a {@code <meta/pmtabeforebody>}, and before its end tag an
- *   empty {@code <pmtabodyend>}. Only where they land shows that the start tag made the body (the
+ *   <li>Before the body's start tag goes a {@code <meta/zqpmbeforebody>}, and before its end tag an
+ *   empty {@code <zqpmbodyend>}. Only where they land shows that the start tag made the body (the
  *   meta is in the head: there was no body yet) and that the end tag closed it (in no table, cell,
  *   template, noscript or foreign content); the source may have one of each. These are tags with a
  *   '>': each must come back as an element, since one that landed in another tag's attribute ended
@@ -45,10 +45,13 @@ import org.jsoup.select.NodeTraversor;
  */
 final class MarkedHtml implements ParsedHtml {
 
-    static final String MARK = "pmtatag";
+    /** What every marker's name starts with: a source that has it anywhere, in any case, is not tried. */
+    static final String PREFIX = "zqpm";
+    static final String MARK = PREFIX + "tag";
     /** Before the body start tag: a meta goes into the head while there is no body yet, else where the body is. */
-    static final String BEFORE_BODY = "<meta/pmtabeforebody>";
-    static final String BODY_END = "pmtabodyend";
+    static final String BEFORE_BODY_ATTRIBUTE = PREFIX + "beforebody";
+    static final String BEFORE_BODY = "<meta/" + BEFORE_BODY_ATTRIBUTE + ">";
+    static final String BODY_END = PREFIX + "bodyend";
     private static final String[] START_TAGS = {"a", "area", "body"};
     /**
      * Where a {@code </body>} does not close the body: default scope boundaries, table parts,
@@ -97,7 +100,7 @@ final class MarkedHtml implements ParsedHtml {
                             nameEnds = Arrays.copyOf(nameEnds, count * 2);
                         }
                         nameEnds[count] = end;
-                        // "/pmtatagN": no space, quote or '>' to end a value it lands in, and no value of its
+                        // "/zqpmtagN": no space, quote or '>' to end a value it lands in, and no value of its
                         // own for a '/' after it to join (a '/' after a name starts the next attribute)
                         inserts.add(new Insert(end, "/" + MARK + count++));
                         if (name.equals("body")) {
@@ -161,7 +164,7 @@ final class MarkedHtml implements ParsedHtml {
                     links.add(e);
                 } else if (name.equals(BODY_END)) {
                     bodyEndMarkers.add(e);
-                } else if (name.equals("meta") && e.hasAttr("pmtabeforebody")) {
+                } else if (name.equals("meta") && e.hasAttr(BEFORE_BODY_ATTRIBUTE)) {
                     bodyStartMarkers++;
                 }
             } else if (node instanceof Comment c) {
@@ -171,6 +174,9 @@ final class MarkedHtml implements ParsedHtml {
     }
 
     static MarkedHtml parse(String html) throws Disagreement {
+        if (mentions(html, PREFIX)) {
+            throw new Disagreement("the source has the markers' own names in it");
+        }
         SourceTags tags = new SourceTags(html);
         if (tags.frameset) {
             // a frameset replaces the body only while nothing is in it: a marker element would be something
@@ -183,6 +189,18 @@ final class MarkedHtml implements ParsedHtml {
             throw new Disagreement("a body tag's marker is not an element of its own");
         }
         return doc;
+    }
+
+    /** Whether the text holds the word in any case (an ASCII word starting with a letter). */
+    private static boolean mentions(String text, String word) {
+        for (char first : new char[] {word.charAt(0), Character.toUpperCase(word.charAt(0))}) {
+            for (int at = text.indexOf(first); at >= 0; at = text.indexOf(first, at + 1)) {
+                if (text.regionMatches(true, at, word, 0, word.length())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Override
@@ -222,7 +240,7 @@ final class MarkedHtml implements ParsedHtml {
         Element head = doc.head();
         // exactly the meta put there: one whose '>' closed a tag of the source early carries that tag's attributes too
         if (head == null || head.children().stream().filter(e -> e.normalName().equals("meta") && e.attributesSize() == 1
-                && e.hasAttr("pmtabeforebody")).count() != 1) {
+                && e.hasAttr(BEFORE_BODY_ATTRIBUTE)).count() != 1) {
             throw new Disagreement("the body was made before its start tag, which only added attributes");
         }
         return sourceAttributes(body, tagOf(body)).end();
@@ -235,6 +253,9 @@ final class MarkedHtml implements ParsedHtml {
                 throw new Disagreement("an html end tag and no body end tag: the html end tag may have closed the body");
             }
             return -1;
+        }
+        if (StartTagSource.read(source.html, source.bodyEnd + "</body".length()) == null) {
+            throw new Disagreement("the source ends inside the body end tag, which is then no tag");
         }
         if (source.bodyEndTags > 1 || bodyEndMarkers.size() != 1) {
             throw new Disagreement(source.bodyEndTags + " body end tags, " + bodyEndMarkers.size() + " read as one");

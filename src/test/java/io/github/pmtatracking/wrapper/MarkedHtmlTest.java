@@ -69,7 +69,7 @@ class MarkedHtmlTest {
                 Arguments.of("<body><table>" + link + "</body></table>", false),
                 Arguments.of("<body><select><option>o</body></select>", false),
                 Arguments.of("<body><svg>" + link + "</body></svg>", false),
-                Arguments.of("<body><a href=\"https://clash.example/\" pmtatag1>c</a></body>", false), // the marker's own name
+                Arguments.of("<body><a href=\"https://clash.example/\" ZQPMtag1>c</a></body>", false), // the markers' own names
                 Arguments.of("<body><a href=\"https://nul.example/\u0000\">n</a></body>", false),
                 Arguments.of("<body><div title=x</body>" + link, false),
                 Arguments.of("<frameset><a href=\"https://frame.example/\"></frameset></body>", false),
@@ -87,6 +87,11 @@ class MarkedHtmlTest {
                 Arguments.of("</body><frameset><a href=https://x/>x</a>", false),
                 Arguments.of("<body><a href=https://x/>x</a></html>", false),
                 Arguments.of("<head><meta content=<body>" + link, false),
+                Arguments.of("<body>" + link + "</body ", false),
+                Arguments.of("<body>" + link + "</body x='", false),
+                Arguments.of("</body/", false),
+                Arguments.of("<body>" + link + "<zqpmbodyend></zqpmbodyend><textarea></body></textarea>", false),
+                Arguments.of("<meta zqpmbeforebody><?<body>" + link, false),
                 Arguments.of("<body>" + link + "<a href=\"https://eof.example/\"", true));
     }
 
