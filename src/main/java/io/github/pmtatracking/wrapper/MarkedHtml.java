@@ -27,7 +27,8 @@ import org.jsoup.select.NodeTraversor;
  *   an attribute value stays text there. The marker holds no space, quote, '<', '>', '-', '!', '='
  *   or '&amp;', so it ends no value, tag, comment or raw text it lands in; in another tag's name or
  *   attribute names it adds an attribute to that tag, which the tree builder does not look at. A
- *   '/' after it, as after any attribute name, starts the next attribute.</li>
+ *   '/' after it, as after any attribute name, starts the next attribute; an '=' after spaces
+ *   would not read the same, and such a source is not tried.</li>
  *   <li>Each marked element's attributes are then read from the source ({@link StartTagSource})
  *   and must be the ones jsoup gave it, name for name and value for value; an element the tree
  *   builder made again from a tag already placed (a link left open across a paragraph) is left to
@@ -72,6 +73,7 @@ final class MarkedHtml implements ParsedHtml {
         int bodyEnd = -1;
         int firstHtmlEnd = -1;
         boolean frameset;
+        boolean equalsAfterName;
         final BitSet placed = new BitSet();
         final String marked;
 
@@ -103,6 +105,13 @@ final class MarkedHtml implements ParsedHtml {
                         // "/zqpmtagN": no space, quote or '>' to end a value it lands in, and no value of its
                         // own for a '/' after it to join (a '/' after a name starts the next attribute)
                         inserts.add(new Insert(end, "/" + MARK + count++));
+                        int next = end;
+                        while (next < html.length() && StartTagSource.whitespace(html.charAt(next))) {
+                            next++;
+                        }
+                        // an '=' there would give the marker a value, where after the tag's name it starts a
+                        // name and after another tag's attribute name a value: no marker reads as both
+                        equalsAfterName |= next > end && next < html.length() && html.charAt(next) == '=';
                         if (name.equals("body")) {
                             bodyStartTags++;
                             inserts.add(new Insert(lt, BEFORE_BODY));
@@ -178,6 +187,9 @@ final class MarkedHtml implements ParsedHtml {
             throw new Disagreement("the source has the markers' own names in it");
         }
         SourceTags tags = new SourceTags(html);
+        if (tags.equalsAfterName) {
+            throw new Disagreement("an '=' after a marked tag's name and spaces");
+        }
         if (tags.frameset) {
             // a frameset replaces the body only while nothing is in it: a marker element would be something
             throw new Disagreement("a frameset tag");

@@ -47,7 +47,7 @@ class MarkedHtmlTest {
                 Arguments.of("<body><a href=\"https://first.example/\" href=\"https://second.example/\">f</a></body>", true),
                 Arguments.of("<body><a\nhref=\"https://lf.example/\"\r\ntitle=x>lf</a></body>", true),
                 Arguments.of("<body><a title=\"x\"href=\"https://nospace.example/\">n</a></body>", true),
-                Arguments.of("<body><a =x href=\"https://equals.example/\">e</a></body>", false), // '=x' becomes the marker's value
+                Arguments.of("<body><a =x href=\"https://equals.example/\">e</a></body>", false),
                 Arguments.of("<body><a href=\"https://x.example/&quot;q&quot;&amp&lt\">entities</a></body>", true),
                 Arguments.of("<body><area href=https://area.example/ alt=x></body>", true),
                 Arguments.of("<body><svg><a href=\"https://svg.example/\">x</a></svg>" + link + "</body>", true),
@@ -92,6 +92,11 @@ class MarkedHtmlTest {
                 Arguments.of("</body/", false),
                 Arguments.of("<body>" + link + "<zqpmbodyend></zqpmbodyend><textarea></body></textarea>", false),
                 Arguments.of("<meta zqpmbeforebody><?<body>" + link, false),
+                Arguments.of("<x<a =\"><a href=https://x.example/>x</a>", false),
+                Arguments.of("<a =\" href=https://x.example/>x</a>", false),
+                Arguments.of("<body =\" class=x><a href=https://x.example/>x</a>", false),
+                Arguments.of("<d<area =='></body>", false),
+                Arguments.of("<p y<a =\"><a href=https://x.example/>x</a>", false),
                 Arguments.of("<body>" + link + "<a href=\"https://eof.example/\"", true));
     }
 
