@@ -26,7 +26,8 @@ import org.jsoup.select.NodeTraversor;
  *   reads as one gives an element the marker: the same text in a comment, a script, a textarea or
  *   an attribute value stays text there. The marker holds no space, quote, '<', '>', '-', '!', '='
  *   or '&amp;', so it ends no value, tag, comment or raw text it lands in; in another tag's name or
- *   attribute names it adds an attribute to that tag, which the tree builder does not look at. A
+ *   attribute names it adds an attribute of its own name to that tag (the tree builder reads only
+ *   input's type, font's color, face and size and annotation-xml's encoding, none of them this). A
  *   '/' after it, as after any attribute name, starts the next attribute; an '=' after spaces
  *   would not read the same, and such a source is not tried.</li>
  *   <li>Each marked element's attributes are then read from the source ({@link StartTagSource})
@@ -61,7 +62,7 @@ final class MarkedHtml implements ParsedHtml {
      * before it: a table after the marker or after one of its ancestors is taken for one.
      */
     private static final Set<String> NOT_CLOSING_BODY = Set.of("applet", "caption", "marquee", "object", "table", "tbody",
-            "thead", "tfoot", "tr", "td", "th", "template", "select", "colgroup", "frameset", "noscript");
+            "thead", "tfoot", "tr", "td", "th", "template", "select", "colgroup", "noscript");
 
     /** The tags found in the whole source, shared by the document and its comments' contents. */
     private static final class SourceTags {
@@ -310,13 +311,13 @@ final class MarkedHtml implements ParsedHtml {
         if (e.attributesSize() > 0) {
             String mark = e.attributes().asList().get(0).getKey(); // the marker is the first attribute
             if (mark.startsWith(MARK) && mark.length() > MARK.length() && mark.length() < MARK.length() + 10) {
-                try {
-                    int tag = Integer.parseInt(mark.substring(MARK.length()));
-                    if (tag >= 0 && tag < source.count) {
-                        return tag;
-                    }
-                } catch (NumberFormatException notOurs) {
-                    // below
+                int tag = 0;
+                for (int i = MARK.length(); i < mark.length() && tag >= 0; i++) {
+                    char c = mark.charAt(i);
+                    tag = c >= '0' && c <= '9' ? tag * 10 + (c - '0') : -1; // ASCII digits only, as written
+                }
+                if (tag >= 0 && tag < source.count) {
+                    return tag;
                 }
             }
         }

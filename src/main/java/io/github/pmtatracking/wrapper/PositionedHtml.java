@@ -71,6 +71,11 @@ final class PositionedHtml implements ParsedHtml {
         return end.isTracked() && !end.isImplicit() ? offset + end.startPos() : -1;
     }
 
+    /**
+     * A conditional comment's data starts after its {@code <!--}. A bogus comment ({@code <?...>},
+     * {@code <!x...>}) starts 2 characters in, but it ends at its first '>', so it never holds a
+     * whole tag, and no link of it is edited.
+     */
     @Override
     public ParsedHtml commentContent(Comment comment) {
         return new PositionedHtml(comment.getData(), offset + comment.sourceRange().startPos() + "<!--".length(), placed);
