@@ -10,6 +10,7 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
  * Linux's native epoll transport when it loads (it ships with camel-netty), else NIO. The proxy is
@@ -22,8 +23,10 @@ final class NettyTransport {
     private NettyTransport() {
     }
 
+    /** {@code threads} event loops, named {@code wrapper-io-<pool>-<n>} in thread dumps and Hawtio. */
     static EventLoopGroup group(int threads) {
-        return EPOLL ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
+        DefaultThreadFactory names = new DefaultThreadFactory("wrapper-io");
+        return EPOLL ? new EpollEventLoopGroup(threads, names) : new NioEventLoopGroup(threads, names);
     }
 
     static Class<? extends ServerSocketChannel> serverChannel() {

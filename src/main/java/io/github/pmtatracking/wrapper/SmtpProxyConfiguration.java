@@ -57,6 +57,8 @@ public final class SmtpProxyConfiguration {
     private int connectTimeoutSeconds = 30;
     @UriParam(label = "timeouts", description = "Seconds a stopping proxy lets open sessions finish their message")
     private int drainTimeoutSeconds;
+    @UriParam(label = "advanced", description = "I/O threads serving client and upstream connections; 0: one per CPU core")
+    private int ioThreads;
     @UriParam(label = "logging", description = "Trace both sides of every conversation (logger wrapper.trace)")
     private boolean verbose;
     @UriParam(label = "logging", description = "File recording the whole client-side conversation, data included")
@@ -252,6 +254,23 @@ public final class SmtpProxyConfiguration {
     /** How long a stopping or reloading proxy lets open sessions finish the message in hand before closing them. */
     public void setDrainTimeoutSeconds(int drainTimeoutSeconds) {
         this.drainTimeoutSeconds = drainTimeoutSeconds;
+    }
+
+    public int getIoThreads() {
+        return ioThreads;
+    }
+
+    /**
+     * The I/O threads (Netty event loops) that accept clients and carry each session, its client
+     * and its upstream connection on one thread; 0 for one per CPU core the JVM sees.
+     */
+    public void setIoThreads(int ioThreads) {
+        this.ioThreads = ioThreads;
+    }
+
+    /** {@link #getIoThreads()}, with 0 read as the CPU cores the JVM sees (a container's limit included). */
+    int ioThreadCount() {
+        return ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
     }
 
     public boolean isVerbose() {

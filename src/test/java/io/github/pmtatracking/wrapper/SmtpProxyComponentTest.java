@@ -79,8 +79,9 @@ class SmtpProxyComponentTest extends CamelTestSupport {
                         + "&sslContextParameters=#serverTls&tlsAuthOnly=true"
                         + "&upstreamStartTls=true&upstreamSslContextParameters=#upstreamTrust"
                         + "&maxMessageSize=5000&maxRefusedCommands=2&maxConnections=10"
-                        + "&idleTimeoutSeconds=30&replyTimeoutSeconds=10&dataTimeoutSeconds=10&drainTimeoutSeconds=5")
+                        + "&idleTimeoutSeconds=30&replyTimeoutSeconds=10&dataTimeoutSeconds=10&drainTimeoutSeconds=5&ioThreads=2")
                         .routeId("proxy")
+                        .process(e -> e.getMessage().setHeader("ioThread", Thread.currentThread().getName()))
                         .to("mock:messages");
             }
         };
@@ -119,6 +120,32 @@ class SmtpProxyComponentTest extends CamelTestSupport {
         WrapperStats stats = context.getComponent("smtp-proxy", SmtpProxyComponent.class).getStats();
         assertEquals(1, stats.getMessagesRelayed());
         assertEquals(1, stats.getMessagesTooBig());
+    }
+
+    @Test
+    void ioThreadsFromTheUriCarryTheSessionsInTurn() throws Exception {
+        MockEndpoint messages = getMockEndpoint("mock:messages");
+        messages.expectedMessageCount(3);
+        for (int i = 0; i < 3; i++) {
+            try (SmtpScript c = new SmtpScript(port)) {
+                c.reply();
+                c.command("EHLO client.example");
+                c.command("STARTTLS");
+                c.startTls(tls.clientContext());
+                c.command("EHLO client.example");
+                assertTrue(c.command("MAIL FROM:<s@example.com>").startsWith("250"));
+                assertTrue(c.command("RCPT TO:<a@example.com>").startsWith("250"));
+                assertTrue(c.command("DATA").startsWith("354"));
+                assertTrue(c.command("Subject: " + i + "\r\n\r\nhello\r\n.").startsWith("250"));
+            }
+        }
+        messages.assertIsSatisfied();
+        // the sessions go to the I/O threads in turn: three sessions on two threads (Netty's own
+        // default, two per core, would have put them on three)
+        java.util.Set<String> threads = new java.util.TreeSet<>();
+        messages.getExchanges().forEach(e -> threads.add(e.getMessage().getHeader("ioThread", String.class)));
+        assertEquals(2, threads.size(), threads.toString());
+        assertTrue(threads.stream().allMatch(t -> t.startsWith("wrapper-io-")), threads.toString());
     }
 
     @Test
