@@ -1,13 +1,13 @@
 package io.github.pmtatracking.wrapper;
 
 import io.github.pmtatracking.wrapper.SmtpCommandPolicy.Refuse;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -235,7 +235,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     void reply(SmtpReply r) {
         String wire = r.toWire();
         trace.downstream(wire);
-        ctx.writeAndFlush(Unpooled.copiedBuffer(wire, StandardCharsets.UTF_8));
+        ctx.writeAndFlush(ByteBufUtil.writeUtf8(ctx.alloc(), wire)); // the channel's pooled buffers
     }
 
     void upstreamFailed(Throwable err) {

@@ -2,7 +2,7 @@ package io.github.pmtatracking.wrapper;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,7 +15,6 @@ import io.netty.handler.codec.smtp.SmtpResponse;
 import io.netty.handler.codec.smtp.SmtpResponseDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -103,7 +102,7 @@ final class UpstreamClient {
             quitSent = true;
         }
         CompletableFuture<SmtpReply> reply = expect(timeoutMillis);
-        channel.writeAndFlush(Unpooled.copiedBuffer(line + "\r\n", StandardCharsets.UTF_8)).addListener(failWith(reply));
+        channel.writeAndFlush(ByteBufUtil.writeUtf8(channel.alloc(), line + "\r\n")).addListener(failWith(reply));
         return reply;
     }
 
