@@ -1,39 +1,42 @@
 package io.github.pmtatracking.app;
 
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.camel.spi.UuidGenerator;
 
 /**
- * Exchange ids without a counter shared by every thread: each thread numbers its own exchanges
- * after a prefix of its own ({@code <process seed>-<thread number>-<count>}, the prefix base 36,
- * the count decimal), unique in the process as Camel's are. Camel's generators (default, simple,
- * short) all take the next id from one AtomicLong, which the tracker's I/O threads and its events
- * thread then fight over: with three exchanges per request (the request, the event handed to
- * tracker-events and the aggregate's copy), that counter was 6.6% of the tracker's CPU under load
- * (JFR of bench/tracker.sh, 125 of 1,888 samples), the most of any single Camel step. The count
- * was base 36 at first, and {@code Long.toString(n, 36)} (a long division per digit, where decimal
- * has the JDK's fast path) was then 5.2% (164 of 3,158 samples, 2026-12-07).
+ * Exchange ids without a counter shared by every thread: a thread takes the next id from the
+ * counter of its stripe (its thread id modulo 64), after a prefix of the stripe's
+ * ({@code <process seed>-<stripe>-<count>}, seed and stripe base 36), unique in the process as
+ * Camel's are. Camel's generators (default, simple, short) all take the next id from one
+ * AtomicLong, which the tracker's I/O threads and its events thread then fight over: with three
+ * exchanges per request (the request, the event handed to tracker-events and the aggregate's copy),
+ * that counter was 6.6% of the tracker's CPU under load (JFR of bench/tracker.sh, 125 of 1,888
+ * samples), the most of any single Camel step. A count per thread in a ThreadLocal came next: its
+ * lookup missed in the I/O threads' ThreadLocal maps, crowded by the libraries' own, for 4.2% of the
+ * samples (ThreadLocalMap.getEntryAfterMiss, 27 of 637, 2026-12-07). The stripes' counters sit 128
+ * bytes apart, so threads on two cores never share a cache line; two threads of one stripe share
+ * its counter, atomically.
  */
 final class PerThreadExchangeIds implements UuidGenerator {
 
-    private final String seed = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36) + "-";
-    private final AtomicLong threads = new AtomicLong();
-    private final ThreadLocal<Counter> counters = ThreadLocal.withInitial(
-            () -> new Counter(seed + Long.toString(threads.incrementAndGet(), 36) + "-"));
+    private static final int STRIPES = 64;
+    /** Longs between two stripes' counters: 128 bytes. */
+    private static final int SPACING = 16;
+
+    private final String[] prefixes = new String[STRIPES];
+    private final AtomicLongArray counts = new AtomicLongArray(STRIPES * SPACING);
+
+    PerThreadExchangeIds() {
+        String seed = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36) + "-";
+        for (int i = 0; i < STRIPES; i++) {
+            prefixes[i] = seed + Long.toString(i, 36) + "-";
+        }
+    }
 
     @Override
     public String generateUuid() {
-        Counter c = counters.get();
-        return c.prefix + c.next++;
-    }
-
-    private static final class Counter {
-        final String prefix;
-        long next;
-
-        Counter(String prefix) {
-            this.prefix = prefix;
-        }
+        int stripe = (int) Thread.currentThread().getId() & (STRIPES - 1);
+        return prefixes[stripe] + counts.getAndIncrement(stripe * SPACING);
     }
 }
