@@ -73,7 +73,7 @@ final class CamelApplication {
         main.addMainListener(new LifecycleOnlyNotifiers());
         // every CSV line of acct_etl is an exchange and every request three of the tracker's:
         // their ids are made per thread (Camel Main takes the registry's UuidGenerator)
-        main.bind("exchangeIds", new PerThreadExchangeIds());
+        main.bind("exchangeIds", new StripedExchangeIds());
         boolean services = apps.stream().anyMatch(App::longRunning);
         ProcessExit exit = new ProcessExit(main::completed, services);
         main.bind("processExit", exit);

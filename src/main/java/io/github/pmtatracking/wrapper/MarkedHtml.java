@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import org.jsoup.Jsoup;
@@ -244,7 +245,7 @@ final class MarkedHtml implements ParsedHtml {
     @Override
     public int afterBodyStartTag() throws Disagreement {
         Element body = body();
-        if (body.attributesSize() == 0 || !body.attributes().asList().get(0).getKey().startsWith(MARK)) {
+        if (!marker(body).startsWith(MARK)) {
             return -1; // made by the tree builder: no body tag in the source
         }
         if (source.bodyStartTags != 1) {
@@ -307,18 +308,25 @@ final class MarkedHtml implements ParsedHtml {
         return body;
     }
 
+    /** The element's first attribute's name, where a marked tag has its marker; "" without attributes. */
+    private static String marker(Element e) {
+        if (e.attributesSize() == 0) {
+            return "";
+        }
+        Iterator<Attribute> all = e.attributes().iterator();
+        return all.hasNext() ? all.next().getKey() : "";
+    }
+
     private int tagOf(Element e) throws Disagreement {
-        if (e.attributesSize() > 0) {
-            String mark = e.attributes().asList().get(0).getKey(); // the marker is the first attribute
-            if (mark.startsWith(MARK) && mark.length() > MARK.length() && mark.length() < MARK.length() + 10) {
-                int tag = 0;
-                for (int i = MARK.length(); i < mark.length() && tag >= 0; i++) {
-                    char c = mark.charAt(i);
-                    tag = c >= '0' && c <= '9' ? tag * 10 + (c - '0') : -1; // ASCII digits only, as written
-                }
-                if (tag >= 0 && tag < source.count) {
-                    return tag;
-                }
+        String mark = marker(e);
+        if (mark.startsWith(MARK) && mark.length() > MARK.length() && mark.length() < MARK.length() + 10) {
+            int tag = 0;
+            for (int i = MARK.length(); i < mark.length() && tag >= 0; i++) {
+                char c = mark.charAt(i);
+                tag = c >= '0' && c <= '9' ? tag * 10 + (c - '0') : -1; // ASCII digits only, as written
+            }
+            if (tag >= 0 && tag < source.count) {
+                return tag;
             }
         }
         throw new Disagreement("a " + e.normalName() + " element without a marker of a source tag");

@@ -18,7 +18,7 @@ import org.apache.camel.spi.UuidGenerator;
  * bytes apart, so threads on two cores never share a cache line; two threads of one stripe share
  * its counter, atomically.
  */
-final class PerThreadExchangeIds implements UuidGenerator {
+final class StripedExchangeIds implements UuidGenerator {
 
     private static final int STRIPES = 64;
     /** Longs between two stripes' counters: 128 bytes. */
@@ -27,7 +27,7 @@ final class PerThreadExchangeIds implements UuidGenerator {
     private final String[] prefixes = new String[STRIPES];
     private final AtomicLongArray counts = new AtomicLongArray(STRIPES * SPACING);
 
-    PerThreadExchangeIds() {
+    StripedExchangeIds() {
         String seed = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36) + "-";
         for (int i = 0; i < STRIPES; i++) {
             prefixes[i] = seed + Long.toString(i, 36) + "-";

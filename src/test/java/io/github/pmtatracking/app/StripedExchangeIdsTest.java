@@ -9,11 +9,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
-class PerThreadExchangeIdsTest {
+class StripedExchangeIdsTest {
 
     @Test
     void idsMadeOnManyThreadsAtOnceAreAllDistinct() throws Exception {
-        PerThreadExchangeIds ids = new PerThreadExchangeIds();
+        StripedExchangeIds ids = new StripedExchangeIds();
         Set<String> seen = ConcurrentHashMap.newKeySet();
         List<Thread> threads = new ArrayList<>();
         // 72 threads on 64 stripes: some share a stripe's counter
@@ -34,6 +34,6 @@ class PerThreadExchangeIdsTest {
 
     @Test
     void twoGeneratorsDoNotStartFromTheSameId() {
-        assertNotEquals(new PerThreadExchangeIds().generateUuid(), new PerThreadExchangeIds().generateUuid());
+        assertNotEquals(new StripedExchangeIds().generateUuid(), new StripedExchangeIds().generateUuid());
     }
 }
