@@ -239,6 +239,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     void upstreamFailed(Throwable err) {
+        if (!ctx.channel().isActive()) {
+            // the client left first (QUIT and gone, without waiting for the 221): closing the
+            // upstream cut its pending reply short, which is no upstream failure
+            LOG.debug("[{}] client gone; upstream reply cut short: {}", session.id, cause(err).getMessage());
+            close();
+            return;
+        }
         LOG.warn("[{}] upstream {} failed: {}", session.id, endpoint.upstreamAddress(), cause(err).getMessage());
         reply(SmtpReply.of(421, "4.4.2 Upstream connection lost, try again later"));
         close();

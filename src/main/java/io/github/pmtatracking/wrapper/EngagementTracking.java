@@ -48,7 +48,7 @@ public final class EngagementTracking {
     private final HtmlTracker tracker;
     private final TextLinkTracker textLinks;
     private final MultiRecipient multiRecipient;
-    private final MimeRewriter mime = new MimeRewriter();
+    private final MimeRewriter mime;
     private final LongAdder rewritten = new LongAdder();
     private final LongAdder unchanged = new LongAdder();
     private final LongAdder unparseable = new LongAdder();
@@ -61,6 +61,12 @@ public final class EngagementTracking {
 
     /** @param textLinks null unless -track_text_links: text/plain parts stay as they are */
     public EngagementTracking(HtmlTracker tracker, TextLinkTracker textLinks, MultiRecipient multiRecipient) {
+        this(tracker, textLinks, multiRecipient, MimeRewriter.DEFAULT_MAX_PART_SIZE);
+    }
+
+    /** @param maxPartSize a larger HTML or text part goes on untracked ({@link MimeFault#TOO_LARGE}); 0: no limit */
+    public EngagementTracking(HtmlTracker tracker, TextLinkTracker textLinks, MultiRecipient multiRecipient, long maxPartSize) {
+        this.mime = new MimeRewriter(maxPartSize);
         this.tracker = tracker;
         this.textLinks = textLinks;
         this.multiRecipient = multiRecipient;

@@ -1,6 +1,8 @@
 package io.github.pmtatracking.wrapper;
 
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -12,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * upstream, or the client's answer when the route failed: 451 (try again later), or 554 for a
  * {@link MessageRejectedException}. As in camel-smpp, the exchange goes to the consumer's
  * asynchronous processor and the answer is given in its callback; a route that does not leave the
- * thread calls back on the client's event loop at once, so no message changes threads.
+ * thread calls back on the client's event loop at once, so no message changes threads. A large
+ * message ({@link SmtpProxyConfiguration#setLargeMessageSize}) runs the route on a worker thread,
+ * and its answer comes back to the client's event loop.
  */
 final class MessageBinding {
 
@@ -39,7 +43,7 @@ final class MessageBinding {
         in.setHeader(SmtpProxyConstants.HELO, s.helo);
         in.setHeader(SmtpProxyConstants.TLS, s.clientTls);
         in.setHeader(SmtpProxyConstants.MESSAGE_ID, messageId);
-        consumer.getAsyncProcessor().process(exchange, doneSync -> h.onLoop(() -> {
+        Runnable route = () -> consumer.getAsyncProcessor().process(exchange, doneSync -> h.onLoop(() -> {
             Exception failure = exchange.getException();
             byte[] out = failure == null ? exchange.getMessage().getBody(byte[].class) : null;
             consumer.releaseExchange(exchange, false);
@@ -54,6 +58,17 @@ final class MessageBinding {
                     ? SmtpReply.of(554, "5.6.0 Message refused: " + oneLine(why))
                     : SmtpReply.of(451, "4.3.0 Message not relayed, try again later"));
         }));
+        ExecutorService worker = consumer.routeThreadFor(content.length);
+        if (worker == null) {
+            route.run();
+            return;
+        }
+        h.endpoint.stats().largeMessages.increment();
+        try {
+            worker.execute(route);
+        } catch (RejectedExecutionException stopping) {
+            route.run(); // the pool is shutting down: this message still gets its route, here
+        }
     }
 
     /** A refusal's reason as one reply line: no CR or LF from an exception message reaches the wire. */

@@ -22,6 +22,11 @@ public enum MimeFault {
     TOO_DEEP("too_deep"),
     /** A multipart without a boundary parameter, or whose boundary never appears. */
     BROKEN_MULTIPART("broken_multipart"),
+    /**
+     * A text part larger than the rewrite takes (wrapper.max_tracked_part_size): parsed, its HTML
+     * would hold about 20 times its size in memory (a 16 MB part: 300 MB), more than the heap.
+     */
+    TOO_LARGE("too_large"),
     /** The HTML rewrite of a part failed (a fault of ours, not the sender's): the part goes on as received. */
     REWRITE_FAILED("rewrite_failed");
 

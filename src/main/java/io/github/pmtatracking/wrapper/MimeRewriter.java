@@ -73,6 +73,24 @@ public final class MimeRewriter {
     static final int MAX_DEPTH = 20;
 
     /**
+     * The largest part rewritten by default, in bytes as sent (wrapper.max_tracked_part_size):
+     * jsoup's tree of an HTML part is about 20 times its size (a 16 MB part with 150,000 links kept
+     * 308 MB live, GC log), and the launcher's heap is 256 MB. Gmail clips HTML past 102 KB.
+     */
+    public static final long DEFAULT_MAX_PART_SIZE = 2 * 1024 * 1024;
+
+    private final long maxPartSize;
+
+    public MimeRewriter() {
+        this(DEFAULT_MAX_PART_SIZE);
+    }
+
+    /** @param maxPartSize a larger text part goes on as received ({@link MimeFault#TOO_LARGE}); 0: no limit */
+    public MimeRewriter(long maxPartSize) {
+        this.maxPartSize = maxPartSize;
+    }
+
+    /**
      * @param messageId the id to add when the message has no X-Sp-Message-Id (an existing one is kept)
      * @param html      the HTML rewrite, given the message id in use; null when there is none (only the id is added,
      *                  and the body is not walked)
@@ -170,6 +188,10 @@ public final class MimeRewriter {
         int contentEnd = end;
         while (contentEnd > start && (m[contentEnd - 1] == '\r' || m[contentEnd - 1] == '\n')) {
             contentEnd--;
+        }
+        if (maxPartSize > 0 && contentEnd - start > maxPartSize) {
+            faults.add(new Fault(MimeFault.TOO_LARGE, mime + " part of " + (contentEnd - start) + " bytes, over " + maxPartSize));
+            return null;
         }
         byte[] encoded;
         try {

@@ -23,7 +23,7 @@ final class NettyTransport {
     private NettyTransport() {
     }
 
-    /** {@code threads} event loops, named {@code wrapper-io-<pool>-<n>} (the accepting one a pool of its own) in thread dumps and Hawtio. */
+    /** {@code threads} event loops, named {@code wrapper-io-<pool>-<n>} in thread dumps and Hawtio. */
     static EventLoopGroup group(int threads) {
         DefaultThreadFactory names = new DefaultThreadFactory("wrapper-io");
         return EPOLL ? new EpollEventLoopGroup(threads, names) : new NioEventLoopGroup(threads, names);

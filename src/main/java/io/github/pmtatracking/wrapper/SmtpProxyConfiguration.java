@@ -59,6 +59,9 @@ public final class SmtpProxyConfiguration {
     private int drainTimeoutSeconds;
     @UriParam(label = "advanced", description = "I/O threads serving client and upstream connections; 0: one per CPU core")
     private int ioThreads;
+    @UriParam(label = "advanced", description = "Messages of at least this many bytes run the route on a worker thread,"
+            + " not on their session's I/O thread; 0: every message on its I/O thread")
+    private long largeMessageSize;
     @UriParam(label = "logging", description = "Trace both sides of every conversation (logger wrapper.trace)")
     private boolean verbose;
     @UriParam(label = "logging", description = "File recording the whole client-side conversation, data included")
@@ -266,6 +269,19 @@ public final class SmtpProxyConfiguration {
      */
     public void setIoThreads(int ioThreads) {
         this.ioThreads = ioThreads;
+    }
+
+    public long getLargeMessageSize() {
+        return largeMessageSize;
+    }
+
+    /**
+     * Messages of at least this many bytes run the route (the rewrite) on a worker thread, so that
+     * one large message does not hold the other sessions its I/O thread carries, nor new clients'
+     * greetings; smaller ones stay on the I/O thread, with no hand-off. 0: every message on its I/O thread.
+     */
+    public void setLargeMessageSize(long largeMessageSize) {
+        this.largeMessageSize = largeMessageSize;
     }
 
     /** {@link #getIoThreads()}, with 0 read as the CPU cores the JVM sees (a container's limit included). */

@@ -10,6 +10,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
@@ -29,8 +30,8 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
     private final WrapperStats stats;
     private final Set<ClientHandler> sessions = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
-    private EventLoopGroup boss;
     private EventLoopGroup workers;
+    private ExecutorService largeMessages;
     private Channel listener;
 
     SmtpProxyConsumer(SmtpProxyEndpoint endpoint, Processor processor) {
@@ -63,16 +64,20 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         stopping = false;
-        // One event loop per core (wrapper.io_threads): Netty's default of two per core cost the JVM
-        // 14-20% more CPU per message with one connection per message on 2 cores (/proc CPU time per
-        // 20,000 messages from smtp-source: 10.3-11.2 s against 8.6-9.6 s), more threads waking one
-        // another for each connection. Accepting keeps a thread of its own: on a session's loop,
-        // one message's long rewrite (13 MB of HTML, 150,000 links: 10 s) held every new client's
-        // greeting, where now only those of the sessions that loop carries wait.
-        boss = NettyTransport.group(1);
+        // One event loop per core (wrapper.io_threads), the listener on one of them: Netty's default
+        // of two per core and an accepting thread of its own cost the JVM 14-20% more CPU per message
+        // with one connection per message on 2 cores (/proc CPU time per 20,000 messages from
+        // smtp-source: 10.3-11.2 s against 8.6-9.6 s), more threads waking one another for each
+        // connection. A large message's rewrite runs on a worker thread (largeMessageSize): on its
+        // I/O thread, one 13 MB HTML message with 150,000 links held that thread for 10 s, and with
+        // it every session it carries and every new client's greeting.
         workers = NettyTransport.group(configuration.ioThreadCount());
+        if (configuration.getLargeMessageSize() > 0) {
+            largeMessages = getEndpoint().getCamelContext().getExecutorServiceManager()
+                    .newFixedThreadPool(this, "wrapper-large-messages", configuration.ioThreadCount());
+        }
         ServerBootstrap b = new ServerBootstrap()
-                .group(boss, workers)
+                .group(workers, workers)
                 .channel(NettyTransport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -127,9 +132,20 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
         super.doStop();
     }
 
+    /**
+     * Where a message of {@code size} bytes runs the route: null for its session's I/O thread (no
+     * hand-off), else the worker threads for large messages. Each session has at most one message
+     * in the route, so the queue holds at most one per open session.
+     */
+    ExecutorService routeThreadFor(long size) {
+        long large = configuration.getLargeMessageSize();
+        return large > 0 && size >= large ? largeMessages : null;
+    }
+
     private void shutdownGroups() {
-        if (boss != null) {
-            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        if (largeMessages != null) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(largeMessages);
+            largeMessages = null;
         }
         if (workers != null) {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);

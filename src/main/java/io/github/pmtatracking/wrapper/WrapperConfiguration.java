@@ -71,7 +71,7 @@ public final class WrapperConfiguration implements CamelConfiguration {
         TextLinkTracker textLinks = trackingUrl.isEmpty() || !trackClick || !s.flag("wrapper.track_text_links") ? null
                 : new TextLinkTracker(codec, trackingUrl);
         EngagementTracking tracking = new EngagementTracking(tracker, textLinks,
-                EngagementTracking.MultiRecipient.of(s.text("wrapper.multi_recipient")));
+                EngagementTracking.MultiRecipient.of(s.text("wrapper.multi_recipient")), s.wholeNumber("wrapper.max_tracked_part_size"));
         stats.tracking(tracking);
         LOG.info("Engagement tracking URL: {}", trackingUrl);
         return tracking;

@@ -18,6 +18,7 @@ public final class WrapperStats implements WrapperStatsMXBean {
     final LongAdder refusedPermanent = new LongAdder();
     final LongAdder routeFailures = new LongAdder();
     final LongAdder tooBig = new LongAdder();
+    final LongAdder largeMessages = new LongAdder();
     private final Map<CommandRefusal, LongAdder> refusedCommands = new EnumMap<>(CommandRefusal.class);
     private volatile EngagementTracking tracking;
 
@@ -91,6 +92,11 @@ public final class WrapperStats implements WrapperStatsMXBean {
     @Override
     public long getMessagesTooBig() {
         return tooBig.sum();
+    }
+
+    @Override
+    public long getLargeMessages() {
+        return largeMessages.sum();
     }
 
     @Override

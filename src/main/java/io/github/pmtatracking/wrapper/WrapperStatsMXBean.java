@@ -16,6 +16,9 @@ public interface WrapperStatsMXBean {
 
     long getMessagesTooBig();
 
+    /** Messages of at least largeMessageSize bytes, whose route ran on a worker thread instead of their session's I/O thread. */
+    long getLargeMessages();
+
     long getMessagesTracked();
 
     long getMessagesUnparseable();

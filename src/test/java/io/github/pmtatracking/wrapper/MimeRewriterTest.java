@@ -188,6 +188,24 @@ class MimeRewriterTest {
     }
 
     @Test
+    void aPartOverTheSizeLimitGoesOnAsReceivedAndOneAtItIsTracked() {
+        String html = "<html><body><a href=\"https://a.example/\">a</a></body></html>\r\n";
+        String head = "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/html\r\n\r\n";
+        byte[] in = (head + html + "--b\r\nContent-Type: text/html\r\n\r\n" + html + html + "--b--\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        int atLimit = html.length() - 2; // a part's size is its content, without its last line end
+        EngagementTracking limited = new EngagementTracking(tracker, null, EngagementTracking.MultiRecipient.TRACKED, atLimit);
+        String out = s(limited.rewrite(in, List.of("r@example.com")));
+        assertEquals(1, TRACKED.matcher(out).results().count() - 1, "the first part's link wrapped (one more: its pixel): " + out);
+        assertTrue(out.contains(html + html + "--b--"), "the second part, twice the size, as received: " + out);
+        assertEquals(1, limited.faults(MimeFault.TOO_LARGE));
+        EngagementTracking unlimited = new EngagementTracking(tracker, null, EngagementTracking.MultiRecipient.TRACKED, 0);
+        assertEquals(5, TRACKED.matcher(s(unlimited.rewrite(in, List.of("r@example.com")))).results().count(),
+                "no limit: both parts tracked, the second with its two links and one pixel");
+        assertEquals(0, unlimited.faults(MimeFault.TOO_LARGE));
+    }
+
+    @Test
     void messageIdsHaveTheOriginalsForm() {
         String id = MessageIds.next();
         assertTrue(id.matches("0000[0-9a-f]{16}"), id);
