@@ -149,7 +149,7 @@ final class SmtpCommands {
         SmtpSession s = h.session();
         StartTlsPolicy tls = h.endpoint.startTls();
         SmtpReply shown = Capabilities.filter(r, tls.offersStartTlsTo(s), tls.offersAuthTo(s), s.clientTls && h.upstream().tls(),
-                h.endpoint.getConfiguration().getMaxMessageSize());
+                h.endpoint.maxMessageSize());
         s.offer = EsmtpOffer.of(shown);
         h.answer(shown);
     }
@@ -169,7 +169,15 @@ final class SmtpCommands {
             h.trace.downstream("[message of " + m.size() + " bytes refused: over the size limit]\r\n.\r\n");
             h.endpoint.stats().tooBig.increment();
             refuseMessage(h, SmtpReply.of(552, "5.3.4 Message size exceeds the limit of "
-                    + h.endpoint.getConfiguration().getMaxMessageSize() + " bytes"));
+                    + h.endpoint.maxMessageSize() + " bytes"));
+            return;
+        }
+        if (m.noMemory()) {
+            h.trace.downstream("[message of " + m.size() + " bytes refused: the proxy's message memory is full]\r\n.\r\n");
+            h.endpoint.stats().noMemory.increment();
+            LOG.warn("[{}] message of {} bytes refused with 452: the proxy holds {} of its {} bytes of message memory",
+                    h.session().id, m.size(), h.endpoint.memory().held(), h.endpoint.memory().budget());
+            refuseMessage(h, SmtpReply.of(452, "4.3.1 Insufficient system storage, try again later"));
             return;
         }
         h.trace.downstream(m.content());
@@ -185,6 +193,7 @@ final class SmtpCommands {
 
     /** The proxy refuses the message itself: the envelope went upstream, so that transaction ends too. */
     private static void refuseMessage(ClientHandler h, SmtpReply reply) {
+        h.decoder.releaseMemory();
         h.upstream().send("RSET", h.endpoint.getConfiguration().replyTimeoutMillis());
         h.session().resetTransaction();
         h.endpoint.stats().finalReply(reply);
@@ -204,6 +213,7 @@ final class SmtpCommands {
             h.trace.upstreamData(out);
             return upstream.sendData(DotStuffing.toWire(out), config.dataTimeoutMillis());
         }).whenComplete((r, err) -> h.onLoop(() -> {
+            h.decoder.releaseMemory(); // the upstream has the message, or never will from this session
             if (err != null) {
                 h.upstreamFailed(err);
                 return;

@@ -40,6 +40,9 @@ public final class SmtpProxyConfiguration {
     private boolean insecureSkipVerify;
     @UriParam(label = "limits", description = "Largest message accepted, in bytes, shown as SIZE; 0: no limit")
     private long maxMessageSize;
+    @UriParam(label = "limits", description = "Bytes of messages held at once across sessions; past it a message"
+            + " gets 452 4.3.1, and no message larger is taken (SIZE); 0: an eighth of the heap")
+    private long messageMemory;
     @UriParam(label = "limits", description = "Client sessions open at once; 0: no limit")
     private int maxConnections;
     @UriParam(label = "limits", description = "Refused command lines after which a session gets 421; 0: never")
@@ -174,6 +177,20 @@ public final class SmtpProxyConfiguration {
     /** The largest message accepted, in bytes (shown as SIZE, the smaller of it and the upstream's); 0 for no limit. */
     public void setMaxMessageSize(long maxMessageSize) {
         this.maxMessageSize = maxMessageSize;
+    }
+
+    public long getMessageMemory() {
+        return messageMemory;
+    }
+
+    /**
+     * The bytes of messages the proxy holds at once, across its sessions (a message is held from
+     * its DATA to its final reply); past it a message is read to its end and refused with 452
+     * 4.3.1, and no single message larger than it is taken (SIZE shows the smaller of it and
+     * maxMessageSize). 0: an eighth of the heap the JVM may grow to.
+     */
+    public void setMessageMemory(long messageMemory) {
+        this.messageMemory = messageMemory;
     }
 
     public int getMaxConnections() {

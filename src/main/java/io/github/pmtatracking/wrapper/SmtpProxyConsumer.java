@@ -84,7 +84,7 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        SmtpServerDecoder decoder = new SmtpServerDecoder(configuration.getMaxMessageSize());
+                        SmtpServerDecoder decoder = new SmtpServerDecoder(getEndpoint().maxMessageSize(), getEndpoint().memory());
                         if (configuration.getIdleTimeoutSeconds() > 0) {
                             ch.pipeline().addLast("idle", new IdleStateHandler(configuration.getIdleTimeoutSeconds(), 0, 0, TimeUnit.SECONDS));
                         }

@@ -29,6 +29,7 @@ public final class SmtpProxyEndpoint extends DefaultEndpoint {
     private final SmtpProxyConfiguration configuration;
     private StartTlsPolicy startTls;
     private SessionTrace trace;
+    private MessageMemory memory;
     private DebugFile downstreamDebug;
     private DebugFile upstreamDataDebug;
     private OutboxServer outbox;
@@ -69,6 +70,7 @@ public final class SmtpProxyEndpoint extends DefaultEndpoint {
         downstreamDebug = debugFile(configuration.getDownstreamDebug());
         upstreamDataDebug = debugFile(configuration.getUpstreamDataDebug());
         trace = new SessionTrace(configuration.isVerbose(), downstreamDebug, upstreamDataDebug);
+        memory = MessageMemory.of(configuration.getMessageMemory());
         if (configuration.getUpstream().isEmpty()) {
             if (configuration.getOutboxDir().isEmpty()) {
                 throw new IllegalArgumentException("smtp-proxy: set upstream (-out_hostport), or outboxDir for the outbox");
@@ -86,6 +88,11 @@ public final class SmtpProxyEndpoint extends DefaultEndpoint {
         LOG.info("Outgoing host:port set to {}", upstreamAddress());
         LOG.info("insecure_skip_verify (Skip check of peer cert on upstream side): {}", configuration.isInsecureSkipVerify());
         LOG.info("Verbose SMTP conversation logging: {}", configuration.isVerbose());
+        if (configuration.getMaxMessageSize() <= 0 || configuration.getMaxMessageSize() > memory.budget()) {
+            LOG.warn("Messages are taken up to {} bytes, the message memory (wrapper.message_memory, an eighth of the heap"
+                    + " unless set), not wrapper.max_message_size {}: raise the heap (JAVA_OPTS -Xmx) for larger ones",
+                    memory.budget(), configuration.getMaxMessageSize());
+        }
     }
 
     @Override
@@ -119,6 +126,16 @@ public final class SmtpProxyEndpoint extends DefaultEndpoint {
 
     WrapperStats stats() {
         return getComponent().getStats();
+    }
+
+    MessageMemory memory() {
+        return memory;
+    }
+
+    /** The largest message taken: maxMessageSize, within what the message memory can hold at all (0: no limit). */
+    long maxMessageSize() {
+        long max = configuration.getMaxMessageSize();
+        return max > 0 ? Math.min(max, memory.budget()) : memory.budget();
     }
 
     StartTlsPolicy startTls() {

@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
@@ -39,33 +38,48 @@ final class SmtpServerDecoder extends ByteToMessageDecoder {
     record BadLine(CommandRefusal reason) {
     }
 
-    /** The end of the data: the message (unstuffed, CRLF line ends), or oversize when it passed the limit. */
-    record Message(byte[] content, long size, boolean oversize) {
+    /**
+     * The end of the data: the message (unstuffed, CRLF line ends); or, empty, oversize when it
+     * passed the limit, or noMemory when the proxy's message memory could not hold it.
+     */
+    record Message(byte[] content, long size, boolean oversize, boolean noMemory) {
     }
 
     private static final int MAX_LINE = SmtpCommandPolicy.MAX_AUTH_LINE; // the longest any command may be; never buffered past it
     private static final int MAX_DATA_LINE = 1024 * 1024;
 
     private final long maxMessageSize;
+    private final MessageMemory memory;
+    private long reserved; // of memory, for the message being read or in hand: until releaseMemory()
+    private boolean noMemory;
     private boolean dataMode;
     private boolean discardingLine;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    /** Inside an SMTP line that bare LFs have cut into segments (only CRLF ends a line in the data). */
+    private boolean inLogicalLine;
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder(); // reports malformed input
     private ByteBuf message;
     private long size;
     private boolean oversize;
 
     SmtpServerDecoder(long maxMessageSize) {
+        this(maxMessageSize, new MessageMemory(Long.MAX_VALUE));
+    }
+
+    /** @param memory the proxy's message memory: the message read is held in it until {@link #releaseMemory()} */
+    SmtpServerDecoder(long maxMessageSize, MessageMemory memory) {
         this.maxMessageSize = maxMessageSize;
+        this.memory = memory;
     }
 
     /** Switches to reading a message; called when the proxy has answered DATA with 354. */
     void startData() {
+        releaseMemory();
         dataMode = true;
         message = Unpooled.buffer(64 * 1024);
         size = 0;
         oversize = false;
-        line.reset();
+        noMemory = false;
+        inLogicalLine = false;
     }
 
     /** Bytes received and not yet decoded (pipelined after a command that must end the pipeline). */
@@ -137,7 +151,7 @@ final class SmtpServerDecoder extends ByteToMessageDecoder {
             boolean crlf = lf > start && in.getByte(lf - 1) == '\r';
             int end = crlf ? lf - 1 : lf;
             int len = end - start;
-            if (crlf && line.size() == 0 && !(len > 0 && in.getByte(start) == '.') && in.indexOf(start, end, (byte) '\r') < 0) {
+            if (crlf && !inLogicalLine && !(len > 0 && in.getByte(start) == '.') && in.indexOf(start, end, (byte) '\r') < 0) {
                 if (run < 0) {
                     run = start;
                 }
@@ -147,24 +161,27 @@ final class SmtpServerDecoder extends ByteToMessageDecoder {
             run = keepRun(in, run, start);
             in.readerIndex(lf + 1);
             if (!crlf) {
-                // a bare LF: part of the logical line, normalised to CRLF when the line is kept
-                appendToLine(in, start, len);
-                line.write('\n');
+                // a bare LF ends a segment of the SMTP line, not the line: the segment is kept at
+                // once with the LF as CRLF (held back until the line's CRLF, a message sent with bare
+                // LFs throughout was one unbounded line, past the size limit and the message memory)
+                keepSegment(in, start, len, !inLogicalLine);
+                inLogicalLine = true;
                 continue;
             }
-            if (line.size() > 0) {
-                appendToLine(in, start, len);
-                byte[] l = line.toByteArray();
-                line.reset();
-                keepSlow(l, l.length > 0 && l[0] == '.' ? 1 : 0);
+            if (inLogicalLine) {
+                keepSegment(in, start, len, false); // the line's last segment: no end of data, no unstuffing
+                inLogicalLine = false;
                 continue;
             }
             if (len == 1 && in.getByte(start) == '.') {
                 dataMode = false;
-                byte[] content = oversize ? new byte[0] : ByteBufUtil.getBytes(message);
+                byte[] content = oversize || noMemory ? new byte[0] : ByteBufUtil.getBytes(message);
                 message.release();
                 message = null;
-                out.add(new Message(content, size, oversize));
+                if (oversize || noMemory) {
+                    releaseMemory();
+                }
+                out.add(new Message(content, size, oversize, noMemory && !oversize));
                 return true;
             }
             int from = len > 0 && in.getByte(start) == '.' ? start + 1 : start; // dot-unstuffing
@@ -184,27 +201,25 @@ final class SmtpServerDecoder extends ByteToMessageDecoder {
     private int keepRun(ByteBuf in, int run, int upTo) {
         if (run >= 0 && upTo > run) {
             size += upTo - run;
-            if (!oversize) {
+            if (keeping()) {
                 message.writeBytes(in, run, upTo - run);
-                checkSize();
             }
         }
         return -1;
     }
 
-    private void appendToLine(ByteBuf in, int index, int n) {
-        if (n > 0) {
-            byte[] b = new byte[n];
-            in.getBytes(index, b);
-            line.write(b, 0, n);
-        }
+    /** A segment of a line cut by bare LFs, its end as CRLF; the line's first segment is dot-unstuffed. */
+    private void keepSegment(ByteBuf in, int start, int len, boolean lineStart) {
+        int from = lineStart && len > 0 && in.getByte(start) == '.' ? start + 1 : start;
+        byte[] l = new byte[start + len - from];
+        in.getBytes(from, l);
+        keepSlow(l, 0);
     }
 
     private void keep(ByteBuf in, int index, int n) {
         size += n + 2;
-        if (!oversize) {
+        if (keeping()) {
             message.writeBytes(in, index, n).writeByte('\r').writeByte('\n');
-            checkSize();
         }
     }
 
@@ -226,10 +241,29 @@ final class SmtpServerDecoder extends ByteToMessageDecoder {
         normalized.release();
     }
 
-    private void checkSize() {
+    /** Whether the message, now {@code size} bytes long, is still kept: within the size limit and the message memory. */
+    private boolean keeping() {
+        if (oversize) {
+            return false;
+        }
         if (maxMessageSize > 0 && size > maxMessageSize) {
             overflow();
+            return false;
         }
+        if (size > reserved && !noMemory) {
+            long need = size - reserved;
+            long step = Math.max(need, Math.min(MessageMemory.STEP, memory.budget() / 64)); // in steps, not per line
+            if (!memory.reserve(step)) {
+                step = need; // what is left of the budget may still hold this much
+                if (!memory.reserve(step)) {
+                    noMemory = true; // read on to the end of the data, keeping nothing, and refused then
+                    message.clear();
+                    return false;
+                }
+            }
+            reserved += step;
+        }
+        return !noMemory;
     }
 
     private void overflow() {
@@ -239,11 +273,20 @@ final class SmtpServerDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /** The message's bytes leave the proxy's message memory: its final reply is given, or the session ended. */
+    void releaseMemory() {
+        if (reserved > 0) {
+            memory.release(reserved);
+            reserved = 0;
+        }
+    }
+
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
         if (message != null) {
             message.release();
             message = null;
         }
+        releaseMemory();
     }
 }

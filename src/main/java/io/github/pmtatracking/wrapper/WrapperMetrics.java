@@ -11,7 +11,7 @@ import java.util.function.ToDoubleFunction;
  * {@code pmta_wrapper_messages_relayed_total}, {@code pmta_wrapper_messages_failed_total{reply_class="4xx|5xx"}}
  * (what the client was told), {@code pmta_wrapper_sessions_open},
  * {@code pmta_wrapper_route_failures_total}, {@code pmta_wrapper_messages_too_big_total},
- * {@code pmta_wrapper_messages_large_total} (routed on a worker thread),
+ * {@code pmta_wrapper_messages_large_total} (routed on a worker thread), {@code pmta_wrapper_messages_over_memory_total},
  * {@code pmta_wrapper_messages_rewritten_total{result="tracked|untracked|unparseable"}},
  * {@code pmta_wrapper_commands_refused_total{reason}} (command lines the proxy refused, never relayed),
  * {@code pmta_wrapper_mime_faults_total{reason}} (the {@link MimeFault} labels) and
@@ -40,6 +40,9 @@ public final class WrapperMetrics implements MeterBinder {
                 .register(registry);
         FunctionCounter.builder("pmta.wrapper.messages.too.big", stats, WrapperStats::getMessagesTooBig)
                 .description("Messages refused for passing the size limit")
+                .register(registry);
+        FunctionCounter.builder("pmta.wrapper.messages.over.memory", stats, WrapperStats::getMessagesOverMemory)
+                .description("Messages refused with 452 4.3.1: the message memory (wrapper.message_memory) was full")
                 .register(registry);
         FunctionCounter.builder("pmta.wrapper.messages.large", stats, WrapperStats::getLargeMessages)
                 .description("Messages of at least wrapper.large_message_size bytes: their route ran on a worker thread")

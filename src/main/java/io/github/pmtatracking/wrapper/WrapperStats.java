@@ -19,6 +19,7 @@ public final class WrapperStats implements WrapperStatsMXBean {
     final LongAdder routeFailures = new LongAdder();
     final LongAdder tooBig = new LongAdder();
     final LongAdder largeMessages = new LongAdder();
+    final LongAdder noMemory = new LongAdder();
     private final Map<CommandRefusal, LongAdder> refusedCommands = new EnumMap<>(CommandRefusal.class);
     private volatile EngagementTracking tracking;
 
@@ -92,6 +93,11 @@ public final class WrapperStats implements WrapperStatsMXBean {
     @Override
     public long getMessagesTooBig() {
         return tooBig.sum();
+    }
+
+    @Override
+    public long getMessagesOverMemory() {
+        return noMemory.sum();
     }
 
     @Override

@@ -16,6 +16,9 @@ public interface WrapperStatsMXBean {
 
     long getMessagesTooBig();
 
+    /** Messages refused with 452 4.3.1: the proxy's message memory (messageMemory) could not hold them then. */
+    long getMessagesOverMemory();
+
     /** Messages of at least largeMessageSize bytes, whose route ran on a worker thread instead of their session's I/O thread. */
     long getLargeMessages();
 

@@ -75,4 +75,30 @@ class SmtpServerDecoderTest {
             assertEquals(reference(data), decode(data, at), data);
         }
     }
+
+    @Test
+    void aMessageOfBareLineFeedsCountsTowardTheSizeLimitAndTheMessageMemory() {
+        // bare LFs throughout (Python's smtplib sends bytes as they are): one SMTP line, once held
+        // whole until its CRLF, past the size limit and the memory (OutOfMemoryError at 48 MB)
+        String data = "Subject: x\n\n" + "y".repeat(99).concat("\n").repeat(100) + "\r\n.\r\n";
+        MessageMemory memory = new MessageMemory(5_000);
+        for (long limit : new long[] {5_000, 0}) {
+            SmtpServerDecoder decoder = new SmtpServerDecoder(limit, memory);
+            EmbeddedChannel ch = new EmbeddedChannel(decoder);
+            decoder.startData();
+            for (int at = 0; at < data.length(); at += 1000) { // read as it comes, not whole
+                ch.writeInbound(Unpooled.wrappedBuffer(data.substring(at, Math.min(data.length(), at + 1000))
+                        .getBytes(StandardCharsets.ISO_8859_1)));
+                if (at == 2000 && limit == 0) {
+                    assertTrue(memory.held() > 2000, "kept and counted as it comes: " + memory.held());
+                }
+            }
+            SmtpServerDecoder.Message m = ch.readInbound();
+            assertEquals(limit > 0, m.oversize(), "over the size limit: refused for its size");
+            assertEquals(limit == 0, m.noMemory(), "no size limit: past the memory");
+            assertEquals(0, m.content().length);
+            assertEquals(0, memory.held(), "nothing held for a refused message");
+            ch.finishAndReleaseAll();
+        }
+    }
 }
