@@ -89,7 +89,7 @@ public final class SmtpProxyEndpoint extends DefaultEndpoint {
         LOG.info("insecure_skip_verify (Skip check of peer cert on upstream side): {}", configuration.isInsecureSkipVerify());
         LOG.info("Verbose SMTP conversation logging: {}", configuration.isVerbose());
         if (configuration.getMaxMessageSize() <= 0 || configuration.getMaxMessageSize() > memory.budget()) {
-            LOG.warn("Messages are taken up to {} bytes, the message memory (wrapper.message_memory, an eighth of the heap"
+            LOG.info("Messages are taken up to {} bytes, the message memory (wrapper.message_memory, an eighth of the heap"
                     + " unless set), not wrapper.max_message_size {}: raise the heap (JAVA_OPTS -Xmx) for larger ones",
                     memory.budget(), configuration.getMaxMessageSize());
         }
