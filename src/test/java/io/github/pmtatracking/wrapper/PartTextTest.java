@@ -135,6 +135,41 @@ class PartTextTest {
     }
 
     @Test
+    void aRealReplacementCharacterIsTextAndABrokenSequenceIsNot() throws Exception {
+        // U+FFFD written as UTF-8 is text; the decode that replaces what does not decode with it must tell the two apart
+        byte[] real = "caf\u00e9 \ufffd ok?".getBytes(StandardCharsets.UTF_8);
+        PartText p = PartText.read(real, "8bit", "utf-8");
+        assertFalse(p.bytesAsLatin1());
+        assertEquals("caf\u00e9 \ufffd ok?", p.text());
+        assertArrayEquals(real, p.encode(p.text()));
+        byte[] broken = {'c', 'a', 'f', (byte) 0xc3, ' ', (byte) 0xff, '?'};
+        PartText q = PartText.read(broken, "8bit", "utf-8");
+        assertTrue(q.bytesAsLatin1(), "not UTF-8: the bytes read as ISO-8859-1");
+        assertArrayEquals(broken, q.encode(q.text()));
+        PartText ascii = PartText.read("a?b".getBytes(StandardCharsets.US_ASCII), "7bit", "us-ascii");
+        assertArrayEquals("a?b<x>".getBytes(StandardCharsets.US_ASCII), ascii.encode("a?b<x>"));
+        assertThrowsRewriteFailed(() -> ascii.encode("a?b \u00e9"), "an '\u00e9' does not fit us-ascii (String's encoding would write '?')");
+        PartText latin1 = PartText.read("x".getBytes(StandardCharsets.ISO_8859_1), "8bit", "iso-8859-1");
+        assertThrowsRewriteFailed(() -> latin1.encode("x \u20ac"), "a euro sign does not fit iso-8859-1");
+    }
+
+    private interface Encoding {
+        byte[] run() throws Exception;
+    }
+
+    private static void assertThrowsRewriteFailed(Encoding e, String why) {
+        try {
+            e.run();
+        } catch (PartText.Refused r) {
+            assertEquals(MimeFault.REWRITE_FAILED, r.fault, why);
+            return;
+        } catch (Exception other) {
+            throw new AssertionError(why + ": " + other, other);
+        }
+        throw new AssertionError(why + ": encoded without a refusal");
+    }
+
+    @Test
     void aPartWhoseCharsetDoesNotHoldChangesOnlyAtTheRewrittenSpots() throws Exception {
         HtmlTracker tracker = new HtmlTracker(Rewritten.CODEC, Rewritten.URL, true, false, true);
         EngagementTracking tracking = new EngagementTracking(tracker, EngagementTracking.MultiRecipient.TRACKED);
