@@ -197,42 +197,20 @@ final class PartText {
 
     /** The text, or null when the bytes are not text in the charset or do not come back from it the same. */
     private static String decode(byte[] bytes, Charset charset) {
-        if (oneToOne(charset)) {
-            // String's own decoding: no char[] in between, and a compact string straight from ASCII
-            // (a CharsetDecoder inflated every part to UTF-16 and compressed it back: 9.7% of the
-            // wrapper's samples with tracking). It replaces what does not decode with U+FFFD, so a
-            // text without one decoded strictly; one with it is decoded again to tell which.
-            String text = new String(bytes, charset);
-            if (text.indexOf('\uFFFD') < 0) {
-                return text;
-            }
-        }
         try {
             String text = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
             // strict UTF-8, US-ASCII and ISO-8859-1 are one-to-one; other charsets may map two byte
             // sequences to one character, and the second would not come back
-            return oneToOne(charset) || Arrays.equals(bytes(text, charset), bytes) ? text : null;
+            boolean oneToOne = charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.US_ASCII)
+                    || charset.equals(StandardCharsets.ISO_8859_1);
+            return oneToOne || Arrays.equals(bytes(text, charset), bytes) ? text : null;
         } catch (CharacterCodingException e) {
             return null;
         }
     }
 
-    /** Strict UTF-8, US-ASCII and ISO-8859-1: each text has one byte form and each byte form one text. */
-    private static boolean oneToOne(Charset charset) {
-        return charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.US_ASCII)
-                || charset.equals(StandardCharsets.ISO_8859_1);
-    }
-
     private static byte[] bytes(String text, Charset charset) throws CharacterCodingException {
-        if (oneToOne(charset)) {
-            // String's own encoding (an ASCII text is one array copy), which writes '?' for what the
-            // charset cannot hold: as many '?' out as in means nothing was replaced
-            byte[] out = text.getBytes(charset);
-            if (count(out) == count(text)) {
-                return out;
-            }
-        }
         // over a char array, not CharBuffer.wrap(text): the encoders' fast loop is for array-backed
         // buffers, and the String-backed one went char by char (JFR of bench/wrapper.sh with
         // tracking: 142 of 1,630 samples in UTF_8$Encoder.encodeBufferLoop)
@@ -241,22 +219,6 @@ final class PartText {
         byte[] out = new byte[b.remaining()];
         b.get(out);
         return out;
-    }
-
-    private static int count(byte[] b) {
-        int n = 0;
-        for (byte x : b) {
-            n += x == '?' ? 1 : 0;
-        }
-        return n;
-    }
-
-    private static int count(String s) {
-        int n = 0;
-        for (int at = s.indexOf('?'); at >= 0; at = s.indexOf('?', at + 1)) {
-            n++;
-        }
-        return n;
     }
 
     private static String abbreviate(String s) {
