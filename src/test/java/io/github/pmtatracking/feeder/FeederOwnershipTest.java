@@ -42,10 +42,11 @@ class FeederOwnershipTest {
     @Test
     void twoProcessesWithOneIdAndAnApiSlowerThanTheLeaseLoseNothing() throws Exception {
         rig.api.answerAfter(3000);
-        Set<String> all = rig.queue(400, "slow-");
-        // about 48 events a batch, each answered after 3 s; the first POST is held until the second
-        // process has started and found the id taken (a JVM start took 30 s on a loaded machine,
-        // longer than all nine POSTs), so the second always starts while the first is sending
+        Set<String> all = rig.queue(150, "slow-");
+        // about 34 events a batch, each answered after 3 s: five POSTs, every one outliving the
+        // lease (400 events made twelve, 37 s of waiting for the same case); the first POST is held
+        // until the second process has started and found the id taken (a JVM start took 30 s on a
+        // loaded machine, longer than all the POSTs), so the second always starts while the first is sending
         IngestStandIn.Hold firstPost = rig.api.holdAnswers();
         AppProcess first = rig.feeder(SHORT_LEASE, "-batch_max_bytes", "12000");
         rig.api.awaitRequests(1, 60);

@@ -74,8 +74,18 @@ public final class IngestStandIn implements AutoCloseable {
         this.tls = tls;
     }
 
+    /** One certificate for every stand-in of a test JVM: three keytool runs cost 1.5-5.5 s per test. */
+    private static TestTls sharedTls;
+
+    private static synchronized TestTls tls() throws Exception {
+        if (sharedTls == null) {
+            sharedTls = TestTls.create();
+        }
+        return sharedTls;
+    }
+
     public static IngestStandIn start(int port) throws Exception {
-        TestTls tls = TestTls.create();
+        TestTls tls = tls();
         HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
         server.setExecutor(Executors.newFixedThreadPool(8)); // held answers must not starve the others
