@@ -41,6 +41,10 @@ public final class AppProcess implements AutoCloseable {
             cmd.add("-Dpmta.home=" + new File(".").getAbsolutePath());
         }
         cmd.add("-Xmx256m");
+        // a test's process lives seconds: C1 alone and one GC thread start it sooner on 2 cores,
+        // beside the other test JVM (no test here times a process's speed)
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.add("-XX:+UseSerialGC");
         cmd.add("io.github.pmtatracking.app.PmtaTracking");
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile("app-output", ".log");
