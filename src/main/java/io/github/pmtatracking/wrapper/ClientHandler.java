@@ -239,7 +239,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     void upstreamFailed(Throwable err) {
-        if (!ctx.channel().isActive()) {
+        if (!ctx.channel().isActive() && upstream.quitSent()) {
             // the client left first (QUIT and gone, without waiting for the 221): closing the
             // upstream cut its pending reply short, which is no upstream failure
             LOG.debug("[{}] client gone; upstream reply cut short: {}", session.id, cause(err).getMessage());

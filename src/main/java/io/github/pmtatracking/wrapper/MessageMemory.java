@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class MessageMemory {
 
-    /** Reservations grow in steps of this, so a message costs a handful of atomic updates, not one per line. */
+    /** Reservations grow in steps, so a message costs a handful of atomic updates, not one per line. */
     static final long STEP = 256 * 1024;
+    static final long MIN_STEP = 4 * 1024;
 
     private final long budget;
     private final AtomicLong held = new AtomicLong();
@@ -46,6 +47,15 @@ final class MessageMemory {
 
     void release(long n) {
         held.addAndGet(-n);
+    }
+
+    /**
+     * A message's bytes, handed from the decoder to the message in flight: released once, when its
+     * final reply is given (also for a client gone meanwhile: its route and relay still end).
+     */
+    Runnable holding(long n) {
+        AtomicLong left = new AtomicLong(n);
+        return () -> release(left.getAndSet(0));
     }
 
     long held() {

@@ -182,18 +182,19 @@ final class SmtpCommands {
         }
         h.trace.downstream(m.content());
         h.trace.downstream(".\r\n");
+        Runnable release = h.endpoint.memory().holding(m.reserved());
         MessageBinding.process(h, m.content(), (out, refusal) -> {
             if (refusal != null) {
+                release.run();
                 refuseMessage(h, refusal);
             } else {
-                sendUpstream(h, out);
+                sendUpstream(h, out, release);
             }
         });
     }
 
     /** The proxy refuses the message itself: the envelope went upstream, so that transaction ends too. */
     private static void refuseMessage(ClientHandler h, SmtpReply reply) {
-        h.decoder.releaseMemory();
         h.upstream().send("RSET", h.endpoint.getConfiguration().replyTimeoutMillis());
         h.session().resetTransaction();
         h.endpoint.stats().finalReply(reply);
@@ -201,7 +202,7 @@ final class SmtpCommands {
     }
 
     /** The upstream's DATA, then what the route produced (dot-stuffed), and its final reply to the client. */
-    private static void sendUpstream(ClientHandler h, byte[] out) {
+    private static void sendUpstream(ClientHandler h, byte[] out, Runnable release) {
         UpstreamClient upstream = h.upstream();
         SmtpProxyConfiguration config = h.endpoint.getConfiguration();
         h.trace.upstream(upstream.tls(), "DATA");
@@ -213,7 +214,7 @@ final class SmtpCommands {
             h.trace.upstreamData(out);
             return upstream.sendData(DotStuffing.toWire(out), config.dataTimeoutMillis());
         }).whenComplete((r, err) -> h.onLoop(() -> {
-            h.decoder.releaseMemory(); // the upstream has the message, or never will from this session
+            release.run(); // the upstream has the message, or never will from this session
             if (err != null) {
                 h.upstreamFailed(err);
                 return;

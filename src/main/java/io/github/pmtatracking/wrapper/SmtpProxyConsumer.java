@@ -31,7 +31,7 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
     private final Set<ClientHandler> sessions = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
     private EventLoopGroup workers;
-    private ExecutorService largeMessages;
+    private volatile ExecutorService largeMessages;
     private Channel listener;
 
     SmtpProxyConsumer(SmtpProxyEndpoint endpoint, Processor processor) {
@@ -73,8 +73,10 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
         // it every session it carries and every new client's greeting.
         workers = NettyTransport.group(configuration.ioThreadCount());
         if (configuration.getLargeMessageSize() > 0) {
+            // at most two: a large message's parse holds about 20 times its HTML (a 2 MiB part, 40 MB),
+            // outside the message memory, and one per core would pass the heap on a large machine
             largeMessages = getEndpoint().getCamelContext().getExecutorServiceManager()
-                    .newFixedThreadPool(this, "wrapper-large-messages", configuration.ioThreadCount());
+                    .newFixedThreadPool(this, "wrapper-large-messages", Math.min(2, configuration.ioThreadCount()));
         }
         ServerBootstrap b = new ServerBootstrap()
                 .group(workers, workers)
@@ -134,12 +136,13 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
 
     /**
      * Where a message of {@code size} bytes runs the route: null for its session's I/O thread (no
-     * hand-off), else the worker threads for large messages. Each session has at most one message
-     * in the route, so the queue holds at most one per open session.
+     * hand-off), else the worker threads for large messages (null too once they are shut down).
+     * What waits for them is bounded by the message memory: each holds its message's share.
      */
     ExecutorService routeThreadFor(long size) {
         long large = configuration.getLargeMessageSize();
-        return large > 0 && size >= large ? largeMessages : null;
+        ExecutorService pool = largeMessages;
+        return large > 0 && size >= large && pool != null && !pool.isShutdown() ? pool : null;
     }
 
     private void shutdownGroups() {

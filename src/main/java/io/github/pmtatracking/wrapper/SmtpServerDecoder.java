@@ -42,7 +42,7 @@ final class SmtpServerDecoder extends ByteToMessageDecoder {
      * The end of the data: the message (unstuffed, CRLF line ends); or, empty, oversize when it
      * passed the limit, or noMemory when the proxy's message memory could not hold it.
      */
-    record Message(byte[] content, long size, boolean oversize, boolean noMemory) {
+    record Message(byte[] content, long size, boolean oversize, boolean noMemory, long reserved) {
     }
 
     private static final int MAX_LINE = SmtpCommandPolicy.MAX_AUTH_LINE; // the longest any command may be; never buffered past it
@@ -139,7 +139,7 @@ final class SmtpServerDecoder extends ByteToMessageDecoder {
             int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
             if (lf < 0) {
                 run = keepRun(in, run, in.readerIndex());
-                if (in.readableBytes() > Math.max(MAX_DATA_LINE, maxMessageSize)) {
+                if (in.readableBytes() > MAX_DATA_LINE) {
                     // a line without end beyond any limit: the message is refused as too big
                     size += in.readableBytes() - 1;
                     overflow();
@@ -178,10 +178,9 @@ final class SmtpServerDecoder extends ByteToMessageDecoder {
                 byte[] content = oversize || noMemory ? new byte[0] : ByteBufUtil.getBytes(message);
                 message.release();
                 message = null;
-                if (oversize || noMemory) {
-                    releaseMemory();
-                }
-                out.add(new Message(content, size, oversize, noMemory && !oversize));
+                long held = reserved; // the message's now: released with its final reply (MessageMemory.holding)
+                reserved = 0;
+                out.add(new Message(content, size, oversize, noMemory && !oversize, held));
                 return true;
             }
             int from = len > 0 && in.getByte(start) == '.' ? start + 1 : start; // dot-unstuffing
@@ -252,12 +251,14 @@ final class SmtpServerDecoder extends ByteToMessageDecoder {
         }
         if (size > reserved && !noMemory) {
             long need = size - reserved;
-            long step = Math.max(need, Math.min(MessageMemory.STEP, memory.budget() / 64)); // in steps, not per line
+            // in steps, not per line: an eighth more than the message has (a tiny one 4 KiB, so 128
+            // sessions with one line each do not fill 32 MB), at most 256 KiB at a time
+            long step = Math.max(need, Math.min(MessageMemory.STEP, Math.max(MessageMemory.MIN_STEP, size / 8)));
             if (!memory.reserve(step)) {
                 step = need; // what is left of the budget may still hold this much
                 if (!memory.reserve(step)) {
                     noMemory = true; // read on to the end of the data, keeping nothing, and refused then
-                    message.clear();
+                    discard();
                     return false;
                 }
             }
@@ -269,8 +270,15 @@ final class SmtpServerDecoder extends ByteToMessageDecoder {
     private void overflow() {
         if (!oversize) {
             oversize = true;
-            message.clear();
+            discard();
         }
+    }
+
+    /** Nothing more is kept of this message: its buffer and its share of the message memory go at once. */
+    private void discard() {
+        message.release();
+        message = Unpooled.EMPTY_BUFFER;
+        releaseMemory();
     }
 
     /** The message's bytes leave the proxy's message memory: its final reply is given, or the session ended. */

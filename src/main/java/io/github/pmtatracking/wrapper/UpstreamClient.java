@@ -97,6 +97,11 @@ final class UpstreamClient {
     }
 
     /** Sends a line (CRLF added) and returns its reply. */
+    /** Whether QUIT went upstream: the upstream closes after its 221. */
+    boolean quitSent() {
+        return quitSent;
+    }
+
     CompletableFuture<SmtpReply> send(String line, long timeoutMillis) {
         if (line.equalsIgnoreCase("QUIT")) {
             quitSent = true;

@@ -106,4 +106,26 @@ class MessageMemoryTest extends CamelTestSupport {
         assertEquals(2, stats.getMessagesTooBig());
         assertEquals(0, endpoint.memory().held(), "every message's bytes released");
     }
+
+    @Test
+    void aMessageKeepsItsShareUntilItsRouteAndRelayEndEvenWhenItsClientLeaves() throws Exception {
+        SmtpProxyEndpoint endpoint = (SmtpProxyEndpoint) context.getRoute("proxy").getEndpoint();
+        try (SmtpScript c = new SmtpScript(port)) {
+            c.reply();
+            c.command("EHLO gone.example");
+            assertTrue(c.command("MAIL FROM:<s@example.com>").startsWith("250"));
+            assertTrue(c.command("RCPT TO:<a@example.com>").startsWith("250"));
+            assertTrue(c.command("DATA").startsWith("354"));
+            c.send(message(2000) + "\r\n");
+            assertTrue(heldInRoute.await(10, TimeUnit.SECONDS));
+        } // gone while its message is in the route
+        Thread.sleep(500); // the session's close has run on its I/O thread
+        assertTrue(endpoint.memory().held() >= 1900, "still held while the route has it: " + endpoint.memory().held());
+        release.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (endpoint.memory().held() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, endpoint.memory().held(), "released once the route and the relay ended");
+    }
 }

@@ -92,6 +92,9 @@ class SmtpServerDecoderTest {
                 if (at == 2000 && limit == 0) {
                     assertTrue(memory.held() > 2000, "kept and counted as it comes: " + memory.held());
                 }
+                if (at == 6000) {
+                    assertEquals(0, memory.held(), "past the limit or the memory, before its end: its share released at once");
+                }
             }
             SmtpServerDecoder.Message m = ch.readInbound();
             assertEquals(limit > 0, m.oversize(), "over the size limit: refused for its size");
