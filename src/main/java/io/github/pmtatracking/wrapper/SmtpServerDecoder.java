@@ -17,7 +17,8 @@ import java.util.List;
  * message it is normalised to CRLF (as Postfix's {@code smtpd_forbid_bare_newline = normalize}),
  * so once the message is dot-stuffed again on its way upstream no sequence of the CVE-2023-51764
  * class can read as end of data or as a command there. Leading dots are removed (dot-unstuffing).
- * Past the size limit the data is still read to its end but no longer kept.
+ * Past the size limit (or a line of more than 1 MB without its end) the data is still read to its
+ * end but no longer kept.
  *
  * <p>A command line ends at LF, a CR just before it dropped: a bare LF ends a command too (RFC 5321
  * 2.3.8 says it should not; Postfix's default accepts it, and every line goes upstream re-framed
