@@ -2,7 +2,6 @@ package io.github.pmtatracking.wrapper;
 
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -64,11 +63,7 @@ final class MessageBinding {
             return;
         }
         h.endpoint.stats().largeMessages.increment();
-        try {
-            worker.execute(route);
-        } catch (RejectedExecutionException stopping) {
-            route.run(); // the pool is shutting down: this message still gets its route, here
-        }
+        worker.execute(route); // never a pool shut down: routeThreadFor gave none then
     }
 
     /** A refusal's reason as one reply line: no CR or LF from an exception message reaches the wire. */

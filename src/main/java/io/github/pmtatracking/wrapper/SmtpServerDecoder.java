@@ -51,7 +51,7 @@ final class SmtpServerDecoder extends ByteToMessageDecoder {
 
     private final long maxMessageSize;
     private final MessageMemory memory;
-    private long reserved; // of memory, for the message being read or in hand: until releaseMemory()
+    private long reserved; // of memory, for the message being read: handed to it at its end (Message.reserved)
     private boolean noMemory;
     private boolean dataMode;
     private boolean discardingLine;
@@ -66,7 +66,7 @@ final class SmtpServerDecoder extends ByteToMessageDecoder {
         this(maxMessageSize, new MessageMemory(Long.MAX_VALUE));
     }
 
-    /** @param memory the proxy's message memory: the message read is held in it until {@link #releaseMemory()} */
+    /** @param memory the proxy's message memory: a message read holds its share until its final reply (Message.reserved) */
     SmtpServerDecoder(long maxMessageSize, MessageMemory memory) {
         this.maxMessageSize = maxMessageSize;
         this.memory = memory;
@@ -74,7 +74,6 @@ final class SmtpServerDecoder extends ByteToMessageDecoder {
 
     /** Switches to reading a message; called when the proxy has answered DATA with 354. */
     void startData() {
-        releaseMemory();
         dataMode = true;
         message = Unpooled.buffer(64 * 1024);
         size = 0;
@@ -282,8 +281,8 @@ final class SmtpServerDecoder extends ByteToMessageDecoder {
         releaseMemory();
     }
 
-    /** The message's bytes leave the proxy's message memory: its final reply is given, or the session ended. */
-    void releaseMemory() {
+    /** The message being read leaves the proxy's message memory: refused on the way, or its session ended. */
+    private void releaseMemory() {
         if (reserved > 0) {
             memory.release(reserved);
             reserved = 0;

@@ -1,6 +1,7 @@
 package io.github.pmtatracking.wrapper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pmtatracking.testing.SmtpScript;
@@ -13,16 +14,24 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 /**
- * The proxy's message memory (messageMemory=3000 bytes): while one session's 2,000-byte message is
+ * Large messages, on a proxy with one I/O thread, messageMemory=3000 and largeMessageSize=1800, a
+ * route step that holds every message of 1,800 bytes or more (standing for a long rewrite).
+ *
+ * <p>A large message runs the route on a worker thread: while its route is held, the one I/O
+ * thread still greets a new client and relays that client's small message (with the route on the
+ * I/O thread the newcomer would get no greeting, and SmtpScript's 10 s read timeout fails the test).
+ *
+ * <p>The proxy's message memory (messageMemory=3000 bytes): while one session's 2,000-byte message is
  * held in the route, another's 1,500 bytes do not fit and get 452 4.3.1, 500 bytes do, and a
  * message larger than the whole memory is refused for its size (SIZE shows the memory, not
  * maxMessageSize's 50 MB). Once the first is relayed its bytes are free again and the 1,500 go.
  */
-class MessageMemoryTest extends CamelTestSupport {
+class LargeMessagesTest extends CamelTestSupport {
 
     private final CountDownLatch heldInRoute = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
@@ -47,14 +56,16 @@ class MessageMemoryTest extends CamelTestSupport {
             @Override
             public void configure() {
                 from("smtp-proxy:127.0.0.1:" + port + "?upstream=127.0.0.1:" + upstream.port()
-                        + "&maxMessageSize=52428800&messageMemory=3000&largeMessageSize=1800")
+                        + "&ioThreads=1&maxMessageSize=52428800&messageMemory=3000&largeMessageSize=1800")
                         .routeId("proxy")
                         .process(e -> {
+                            e.getMessage().setHeader("routeThread", Thread.currentThread().getName());
                             if (e.getMessage().getBody(byte[].class).length >= 1800) {
                                 heldInRoute.countDown();
                                 assertTrue(release.await(30, TimeUnit.SECONDS));
                             }
-                        });
+                        })
+                        .to("mock:messages");
             }
         };
     }
@@ -127,5 +138,45 @@ class MessageMemoryTest extends CamelTestSupport {
             Thread.sleep(20);
         }
         assertEquals(0, endpoint.memory().held(), "released once the route and the relay ended");
+    }
+
+    @Test
+    void aLargeMessagesRouteLeavesTheIoThreadToTheOtherSessions() throws Exception {
+        MockEndpoint messages = getMockEndpoint("mock:messages");
+        messages.expectedMessageCount(2);
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        try {
+            Future<String> largeReply = client.submit(() -> {
+                try (SmtpScript c = new SmtpScript(port)) {
+                    c.reply();
+                    c.command("EHLO large.example");
+                    return send(c, "a@example.com", message(2000));
+                }
+            });
+            assertTrue(heldInRoute.await(10, TimeUnit.SECONDS), "the large message reached the route");
+
+            // the large message's route holds a worker thread; the single I/O thread serves a newcomer
+            try (SmtpScript c = new SmtpScript(port)) {
+                assertTrue(c.reply().startsWith("220"), "greeted while the large message is in its route");
+                c.command("EHLO small.example");
+                assertTrue(send(c, "b@example.com", "Subject: small\r\n\r\nhello\r\n.").startsWith("250"));
+            }
+            assertEquals(1, upstream.received().size(), "only the small message is upstream yet");
+            assertFalse(largeReply.isDone(), "no answer for the large message before the upstream has it");
+
+            release.countDown();
+            assertTrue(largeReply.get(10, TimeUnit.SECONDS).startsWith("250"));
+        } finally {
+            client.shutdownNow();
+        }
+        messages.assertIsSatisfied();
+        assertEquals(2, upstream.received().size());
+        assertTrue(messages.getExchanges().get(0).getMessage().getHeader("routeThread", String.class).startsWith("wrapper-io-"),
+                "the small message stayed on its I/O thread");
+        assertTrue(messages.getExchanges().get(1).getMessage().getHeader("routeThread", String.class).contains("wrapper-large-messages"),
+                "the large message's route ran on a worker thread");
+        WrapperStats stats = context.getComponent("smtp-proxy", SmtpProxyComponent.class).getStats();
+        assertEquals(1, stats.getLargeMessages());
+        assertEquals(2, stats.getMessagesRelayed());
     }
 }
