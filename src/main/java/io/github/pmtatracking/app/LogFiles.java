@@ -1,6 +1,5 @@
 package io.github.pmtatracking.app;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -46,11 +45,10 @@ public final class LogFiles {
         nowhere.setEncoder(encoder);
         nowhere.setOutputStream(OutputStream.nullOutputStream());
         nowhere.start();
-        AsyncAppender async = new AsyncAppender();
+        GatheringAsyncAppender async = new GatheringAsyncAppender();
         async.setContext(ctx);
         async.setName(name + "-async");
         async.setQueueSize(8192);
-        async.setDiscardingThreshold(0);
         async.addAppender(nowhere);
         async.start();
         logger.addAppender(async);
@@ -78,11 +76,11 @@ public final class LogFiles {
         appender.setRollingPolicy(policy);
         appender.start();
 
-        AsyncAppender async = new AsyncAppender(); // as logback.xml: written off the request path, nothing dropped
+        // as logback.xml: written off the request path, nothing dropped, flushed once per batch
+        GatheringAsyncAppender async = new GatheringAsyncAppender();
         async.setContext(ctx);
         async.setName("async-logfile");
         async.setQueueSize(8192);
-        async.setDiscardingThreshold(0);
         async.addAppender(appender);
         async.start();
 
