@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -30,27 +29,22 @@ import java.util.concurrent.locks.LockSupport;
  * no caller has to wake it (the tracker's event buffer does the same, {@code TrackerEventBuffer}),
  * and a line is written at most that much later.
  *
- * <p>Settings as AsyncAppender's: {@code queueSize} (default 8192) and {@code maxFlushTime} (ms
- * the stop waits for the queue to be written, default 1000).
+ * <p>Its setting is AsyncAppender's {@code queueSize} (default 8192); a stop waits up to a second
+ * for what is queued to be written.
  */
 public final class GatheringAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
         implements AppenderAttachable<ILoggingEvent> {
 
     private static final long GATHER_MICROS = 1000;
+    private static final long STOP_MILLIS = 1000;
 
     private final AppenderAttachableImpl<ILoggingEvent> appenders = new AppenderAttachableImpl<>();
-    private final List<OutputStreamAppender<ILoggingEvent>> streams = new CopyOnWriteArrayList<>();
     private int queueSize = 8192;
-    private int maxFlushTime = 1000;
     private LinkedBlockingQueue<ILoggingEvent> queue;
     private Thread writer;
 
     public void setQueueSize(int queueSize) {
         this.queueSize = queueSize;
-    }
-
-    public void setMaxFlushTime(int maxFlushTime) {
-        this.maxFlushTime = maxFlushTime;
     }
 
     @Override
@@ -113,13 +107,13 @@ public final class GatheringAsyncAppender extends UnsynchronizedAppenderBase<ILo
             appenders.appendLoopOnAppenders(event);
         }
         batch.clear();
-        for (OutputStreamAppender<ILoggingEvent> stream : streams) {
-            try {
-                if (stream.getOutputStream() != null) {
+        for (Iterator<Appender<ILoggingEvent>> it = appenders.iteratorForAppenders(); it.hasNext(); ) {
+            if (it.next() instanceof OutputStreamAppender<ILoggingEvent> stream && stream.getOutputStream() != null) {
+                try {
                     stream.getOutputStream().flush();
+                } catch (IOException | RuntimeException e) {
+                    addError("Could not flush the log of " + stream.getName(), e);
                 }
-            } catch (IOException | RuntimeException e) {
-                addError("Could not flush the log of " + stream.getName(), e);
             }
         }
     }
@@ -132,23 +126,21 @@ public final class GatheringAsyncAppender extends UnsynchronizedAppenderBase<ILo
         super.stop();
         writer.interrupt();
         try {
-            writer.join(maxFlushTime);
+            writer.join(STOP_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (writer.isAlive()) {
-            addWarn("Log writer " + getName() + " did not finish within " + maxFlushTime + " ms; "
+            addWarn("Log writer " + getName() + " did not finish within " + STOP_MILLIS + " ms; "
                     + queue.size() + " lines may be lost");
         }
         appenders.detachAndStopAllAppenders();
-        streams.clear();
     }
 
     @Override
     public void addAppender(Appender<ILoggingEvent> appender) {
         if (appender instanceof OutputStreamAppender<ILoggingEvent> stream) {
             stream.setImmediateFlush(false); // flushed once per batch, by write()
-            streams.add(stream);
         }
         appenders.addAppender(appender);
     }
@@ -171,18 +163,15 @@ public final class GatheringAsyncAppender extends UnsynchronizedAppenderBase<ILo
     @Override
     public void detachAndStopAllAppenders() {
         appenders.detachAndStopAllAppenders();
-        streams.clear();
     }
 
     @Override
     public boolean detachAppender(Appender<ILoggingEvent> appender) {
-        streams.remove(appender);
         return appenders.detachAppender(appender);
     }
 
     @Override
     public boolean detachAppender(String name) {
-        streams.removeIf(s -> name.equals(s.getName()));
         return appenders.detachAppender(name);
     }
 }

@@ -30,10 +30,9 @@ import org.slf4j.LoggerFactory;
 final class ManagementServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
-    /** Routes without a Prometheus timer of their own (Camel route id patterns, comma separated). */
     /**
-     * The routes with no Micrometer route policy: one exchange per tracking request. Their counts
-     * are the tracker's own (pmta_tracker_events_total, pmta_tracker_refused_total,
+     * The routes with no Micrometer route policy (Camel route id patterns, comma separated): one
+     * exchange per tracking request. Their counts are the tracker's own (pmta_tracker_events_total, pmta_tracker_refused_total,
      * pmta_tracker_head_requests_total, pmta_tracker_events_pushed_total) and in JMX (Hawtio), and
      * the time a request spends in the route is microseconds of CPU that says nothing the
      * client's latency does not. The policy's timer, counters and per-exchange property (named

@@ -8,7 +8,7 @@ import java.io.OutputStream;
 
 /**
  * The log on stdout, through a buffer of its own: logback's ConsoleAppender writes to
- * {@code System.out}, a PrintStream that flushes on every write, so {@link BatchFlushingAsyncAppender}
+ * {@code System.out}, a PrintStream that flushes on every write, so {@link GatheringAsyncAppender}
  * could not make its writes blocks. Still {@code System.out} underneath (what a test runner or
  * {@code System.setOut} put there, as with ConsoleAppender), and never closed: stop only flushes.
  */

@@ -96,12 +96,12 @@ final class UpstreamClient {
     record Connected(UpstreamClient client, SmtpReply greeting) {
     }
 
-    /** Sends a line (CRLF added) and returns its reply. */
     /** Whether QUIT went upstream: the upstream closes after its 221. */
     boolean quitSent() {
         return quitSent;
     }
 
+    /** Sends a line (CRLF added) and returns its reply. */
     CompletableFuture<SmtpReply> send(String line, long timeoutMillis) {
         if (line.equalsIgnoreCase("QUIT")) {
             quitSent = true;

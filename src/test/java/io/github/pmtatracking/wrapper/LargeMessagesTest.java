@@ -82,18 +82,23 @@ class LargeMessagesTest extends CamelTestSupport {
         return c.command(message);
     }
 
+    /** A 2,000-byte message (the route holds it) from a client of its own; its final reply. */
+    private Future<String> sendLarge(ExecutorService client, String helo) {
+        return client.submit(() -> {
+            try (SmtpScript c = new SmtpScript(port)) {
+                c.reply();
+                c.command("EHLO " + helo);
+                return send(c, "a@example.com", message(2000));
+            }
+        });
+    }
+
     @Test
     void messagesPastTheMemoryWaitWith452AndOneLargerThanItIsRefusedForItsSize() throws Exception {
         SmtpProxyEndpoint endpoint = (SmtpProxyEndpoint) context.getRoute("proxy").getEndpoint();
         ExecutorService client = Executors.newSingleThreadExecutor();
         try {
-            Future<String> held = client.submit(() -> {
-                try (SmtpScript c = new SmtpScript(port)) {
-                    c.reply();
-                    c.command("EHLO held.example");
-                    return send(c, "a@example.com", message(2000));
-                }
-            });
+            Future<String> held = sendLarge(client, "held.example");
             assertTrue(heldInRoute.await(10, TimeUnit.SECONDS));
             try (SmtpScript c = new SmtpScript(port)) {
                 c.reply();
@@ -146,13 +151,7 @@ class LargeMessagesTest extends CamelTestSupport {
         messages.expectedMessageCount(2);
         ExecutorService client = Executors.newSingleThreadExecutor();
         try {
-            Future<String> largeReply = client.submit(() -> {
-                try (SmtpScript c = new SmtpScript(port)) {
-                    c.reply();
-                    c.command("EHLO large.example");
-                    return send(c, "a@example.com", message(2000));
-                }
-            });
+            Future<String> largeReply = sendLarge(client, "large.example");
             assertTrue(heldInRoute.await(10, TimeUnit.SECONDS), "the large message reached the route");
 
             // the large message's route holds a worker thread; the single I/O thread serves a newcomer
