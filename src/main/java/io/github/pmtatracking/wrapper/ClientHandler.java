@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private boolean busy = true; // until the upstream greeting is relayed
     private boolean closing;
     private boolean retiring;
+    /** The upstream connection came from an earlier session and has not answered this one yet. */
+    private boolean upstreamUnproven;
+    private boolean upstreamReleased;
 
     ClientHandler(SmtpProxyConsumer consumer, SmtpServerDecoder decoder) {
         this.consumer = consumer;
@@ -77,7 +81,30 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         LOG.debug("[{}] connection from {}", session.id, ctx.channel().remoteAddress());
+        UpstreamClient kept = consumer.upstreamSessions().take(ctx.channel().eventLoop());
+        if (kept != null) {
+            upstream = kept;
+            upstreamUnproven = true;
+            trace.event("---Reusing upstream connection " + upstream.address());
+            reply(upstream.greeting());
+            done();
+            return;
+        }
         trace.event("---Connecting upstream");
+        connectUpstream(greeting -> {
+            reply(greeting);
+            if (!greeting.positive()) {
+                close();
+                return;
+            }
+            done();
+        });
+    }
+
+    /** A new upstream connection; its greeting to {@code then} on the event loop, or 421 and the end of the session. */
+    private void connectUpstream(Consumer<SmtpReply> then) {
+        SmtpProxyConfiguration config = endpoint.getConfiguration();
+        endpoint.stats().upstreamConnects.increment();
         UpstreamClient.connect(ctx.channel().eventLoop(), endpoint.upstreamHost(), endpoint.upstreamPort(),
                 config.getConnectTimeoutSeconds() * 1000, config.replyTimeoutMillis())
                 .whenComplete((c, err) -> onLoop(() -> {
@@ -87,23 +114,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                         close();
                         return;
                     }
-                    upstream = c.client();
+                    upstream = c;
                     trace.event("\t<- Connection success " + upstream.address());
-                    reply(c.greeting());
-                    if (!c.greeting().positive()) {
-                        close();
-                        return;
-                    }
-                    done();
+                    then.accept(c.greeting());
                 }));
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         consumer.release(this);
-        if (upstream != null) {
-            upstream.quit(); // a client gone mid-DATA: the upstream's DATA never started, so nothing is delivered
-        }
+        releaseUpstream(); // a client gone mid-DATA: the upstream's DATA never started, so nothing is delivered
         LOG.debug("[{}] connection closed", session.id);
     }
 
@@ -213,7 +233,27 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** As {@link #relay(String, String, Consumer)}; with {@code settle} false, {@code then} settles the item itself. */
     void relay(String line, String shown, Consumer<SmtpReply> then, boolean settle) {
         trace.upstream(upstream.tls(), shown);
-        upstream.send(line, endpoint.getConfiguration().replyTimeoutMillis()).whenComplete((r, err) -> onLoop(() -> {
+        UpstreamClient to = upstream;
+        to.send(line, endpoint.getConfiguration().replyTimeoutMillis()).whenComplete((r, err) -> onLoop(() -> {
+            if (err != null && upstreamUnproven && !(cause(err) instanceof TimeoutException) && ctx.channel().isActive()) {
+                // the kept connection was closed under us (the upstream's idle limit, a restart): its
+                // session held nothing, so the line goes again on a new connection, whose greeting the
+                // client already had in kind
+                upstreamUnproven = false;
+                LOG.debug("[{}] kept upstream connection gone ({}); connecting anew", session.id, cause(err).getMessage());
+                to.quit();
+                trace.event("---Connecting upstream");
+                connectUpstream(greeting -> {
+                    if (!greeting.positive()) {
+                        reply(greeting);
+                        close();
+                        return;
+                    }
+                    relay(line, shown, then, settle);
+                });
+                return;
+            }
+            upstreamUnproven = false;
             if (err != null) {
                 upstreamFailed(err);
                 return;
@@ -257,7 +297,27 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         closing = true;
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        if (upstream != null) {
+        releaseUpstream();
+    }
+
+    /**
+     * Whether the upstream connection outlives this session: kept connections enabled, and the
+     * session ends between transactions, nothing awaited, and no AUTH ever relayed (the upstream
+     * session would carry this client's identity into the next).
+     */
+    boolean keepsUpstream() {
+        UpstreamSessions kept = consumer.upstreamSessions();
+        return upstream != null && kept.enabled() && !retiring && !session.inTransaction() && !session.upstreamAuth
+                && upstream.reusable(UpstreamSessions.MAX_AGE_NANOS);
+    }
+
+    /** The session's end: its upstream connection is kept for the next session, or says QUIT. */
+    private void releaseUpstream() {
+        if (upstream == null || upstreamReleased) {
+            return;
+        }
+        upstreamReleased = true;
+        if (!(keepsUpstream() && consumer.upstreamSessions().park(upstream))) {
             upstream.quit();
         }
     }

@@ -79,7 +79,10 @@ final class SmtpCommands {
         switch (relay.verb()) {
             case "EHLO", "HELO" -> hello(h, line, relay.verb().equals("EHLO"));
             case "STARTTLS" -> tls.clientStartTls(h);
-            case "AUTH" -> tls.secureUpstreamThen(h, () -> h.relay(line, SessionTrace.maskAuth(line), r -> authReply(h, r)));
+            case "AUTH" -> tls.secureUpstreamThen(h, () -> {
+                s.upstreamAuth = true;
+                h.relay(line, SessionTrace.maskAuth(line), r -> authReply(h, r));
+            });
             case "MAIL" -> tls.secureUpstreamThen(h, () -> h.relay(line, line, r -> {
                 if (r.positive()) {
                     s.mailFrom = relay.path();
@@ -98,13 +101,28 @@ final class SmtpCommands {
                 h.reply(r);
             });
             case "DATA" -> data(h);
-            case "QUIT" -> h.relay(line, line, r -> {
-                h.reply(r);
-                h.close();
-            });
+            case "QUIT" -> quit(h, line);
             case "NOOP" -> h.relay(line, line, h::reply);
             default -> throw new IllegalStateException("no relay for " + relay.verb());
         }
+    }
+
+    /**
+     * QUIT: relayed, and the session ends with the upstream's 221; or, when the upstream connection
+     * is kept for the next client ({@link UpstreamSessions}), answered here, since that connection
+     * stays.
+     */
+    private static void quit(ClientHandler h, String line) {
+        if (h.keepsUpstream()) {
+            h.trace.event("---Upstream connection kept for the next session");
+            h.reply(SmtpReply.of(221, "2.0.0 Bye"));
+            h.close();
+            return;
+        }
+        h.relay(line, line, r -> {
+            h.reply(r);
+            h.close();
+        });
     }
 
     /** The upstream's answer to AUTH or to one of its SASL responses. */

@@ -60,6 +60,10 @@ public final class SmtpProxyConfiguration {
     private int connectTimeoutSeconds = 30;
     @UriParam(label = "timeouts", description = "Seconds a stopping proxy lets open sessions finish their message")
     private int drainTimeoutSeconds;
+    @UriParam(label = "consumer", description = "Seconds an upstream connection stays open after its client session"
+            + " ended, for the next client to take over (as Postfix's connection cache); 0: one upstream connection per"
+            + " client session, its QUIT relayed")
+    private int upstreamReuseSeconds;
     @UriParam(label = "advanced", description = "I/O threads serving client and upstream connections; 0: one per CPU core")
     private int ioThreads;
     @UriParam(label = "advanced", description = "Messages of at least this many bytes run the route on a worker thread,"
@@ -274,6 +278,18 @@ public final class SmtpProxyConfiguration {
     /** How long a stopping or reloading proxy lets open sessions finish the message in hand before closing them. */
     public void setDrainTimeoutSeconds(int drainTimeoutSeconds) {
         this.drainTimeoutSeconds = drainTimeoutSeconds;
+    }
+
+    public int getUpstreamReuseSeconds() {
+        return upstreamReuseSeconds;
+    }
+
+    /**
+     * Seconds a clean upstream connection (between transactions, no AUTH relayed) waits for the next
+     * client session after its own ended; 0: none is kept.
+     */
+    public void setUpstreamReuseSeconds(int upstreamReuseSeconds) {
+        this.upstreamReuseSeconds = upstreamReuseSeconds;
     }
 
     public int getIoThreads() {

@@ -32,6 +32,7 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
     private volatile boolean stopping;
     private EventLoopGroup workers;
     private volatile ExecutorService largeMessages;
+    private volatile UpstreamSessions upstreamSessions;
     private Channel listener;
 
     SmtpProxyConsumer(SmtpProxyEndpoint endpoint, Processor processor) {
@@ -55,6 +56,11 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
         return configuration.getMaxConnections() <= 0 || sessions.size() <= configuration.getMaxConnections();
     }
 
+    /** Upstream connections left open by ended sessions, for the next ones (upstreamReuseSeconds). */
+    UpstreamSessions upstreamSessions() {
+        return upstreamSessions;
+    }
+
     void release(ClientHandler session) {
         sessions.remove(session);
         stats.sessionsOpen.decrementAndGet();
@@ -72,6 +78,7 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
         // I/O thread, one 13 MB HTML message with 150,000 links held that thread for 10 s, and with
         // it every session it carries and every new client's greeting.
         workers = NettyTransport.group(configuration.ioThreadCount());
+        upstreamSessions = new UpstreamSessions(TimeUnit.SECONDS.toMillis(configuration.getUpstreamReuseSeconds()), stats);
         if (configuration.getLargeMessageSize() > 0) {
             // at most two: a large message's parse holds about 20 times its HTML (a 2 MiB part, 40 MB),
             // outside the message memory, and one per core would pass the heap on a large machine
@@ -129,6 +136,9 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
                 LOG.warn("{} sessions still open after {} s: closing them (their clients keep their messages)",
                         sessions.size(), configuration.getDrainTimeoutSeconds());
             }
+        }
+        if (upstreamSessions != null) {
+            upstreamSessions.closeAll();
         }
         shutdownGroups();
         super.doStop();

@@ -24,6 +24,8 @@ final class SmtpSession {
     boolean clientTls;
     boolean upstreamOffersStartTls;
     boolean authenticated;
+    /** AUTH went upstream at least once: the upstream connection may carry this client's identity, so it is not kept. */
+    boolean upstreamAuth;
     /** Inside AUTH: the next line is a SASL response, not a command. */
     boolean authContinuation;
     /** The accepted sender; null outside a transaction. */

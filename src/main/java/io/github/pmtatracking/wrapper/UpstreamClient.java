@@ -32,8 +32,12 @@ final class UpstreamClient {
     private final String host;
     private final int port;
     private final ArrayDeque<CompletableFuture<SmtpReply>> waiting = new ArrayDeque<>();
+    private final long connectedAt = System.nanoTime();
+    private SmtpReply greeting;
     private volatile boolean tls;
     private volatile boolean quitSent;
+    /** A reply timed out, a write failed, or a reply came that nothing awaited: never used again. */
+    private volatile boolean spoilt;
 
     private UpstreamClient(Channel channel, String host, int port) {
         this.channel = channel;
@@ -42,9 +46,9 @@ final class UpstreamClient {
     }
 
     /** Connects; the future completes with the client once the greeting arrived. */
-    static CompletableFuture<Connected> connect(EventLoopGroup group, String host, int port, int connectTimeoutMillis,
+    static CompletableFuture<UpstreamClient> connect(EventLoopGroup group, String host, int port, int connectTimeoutMillis,
                                                long replyTimeoutMillis) {
-        CompletableFuture<Connected> result = new CompletableFuture<>();
+        CompletableFuture<UpstreamClient> result = new CompletableFuture<>();
         UpstreamClient[] holder = new UpstreamClient[1];
         Bootstrap b = new Bootstrap()
                 .group(group)
@@ -86,14 +90,33 @@ final class UpstreamClient {
             if (err != null) {
                 result.completeExceptionally(err);
             } else {
-                result.complete(new Connected(holder[0], reply));
+                holder[0].greeting = reply;
+                result.complete(holder[0]);
             }
         });
         return result;
     }
 
-    /** A connected upstream and its greeting. */
-    record Connected(UpstreamClient client, SmtpReply greeting) {
+    /** What the upstream said when this connection opened; a reused connection greets each new client with it. */
+    SmtpReply greeting() {
+        return greeting;
+    }
+
+    /**
+     * Whether a new client session may take this connection over: open, between transactions (no
+     * reply awaited), never spoilt, no QUIT sent, and younger than {@code maxAgeNanos}.
+     */
+    boolean reusable(long maxAgeNanos) {
+        boolean quiet;
+        synchronized (waiting) {
+            quiet = waiting.isEmpty();
+        }
+        return quiet && !spoilt && !quitSent && greeting != null && greeting.positive() && channel.isActive() && System.nanoTime() - connectedAt < maxAgeNanos;
+    }
+
+    /** The I/O thread this connection lives on. */
+    io.netty.channel.EventLoop eventLoop() {
+        return channel.eventLoop();
     }
 
     /** Whether QUIT went upstream: the upstream closes after its 221. */
@@ -119,10 +142,11 @@ final class UpstreamClient {
     }
 
     /** A write that fails (the upstream is gone) fails its reply at once instead of at the timeout. */
-    private static io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<? super Void>> failWith(
+    private io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<? super Void>> failWith(
             CompletableFuture<SmtpReply> reply) {
         return f -> {
             if (!f.isSuccess()) {
+                spoilt = true;
                 reply.completeExceptionally(f.cause());
             }
         };
@@ -179,6 +203,7 @@ final class UpstreamClient {
         if (timeoutMillis > 0) {
             ScheduledFuture<?> timer = channel.eventLoop().schedule(() -> {
                 if (reply.completeExceptionally(new TimeoutException("no reply from upstream within " + timeoutMillis + " ms"))) {
+                    spoilt = true;
                     channel.close();
                 }
             }, timeoutMillis, TimeUnit.MILLISECONDS);
@@ -194,6 +219,10 @@ final class UpstreamClient {
         }
         if (next != null) {
             next.complete(reply);
+        } else {
+            // unasked (a 421 before the upstream's idle close, say): the next reply would answer the wrong command
+            spoilt = true;
+            channel.close();
         }
     }
 

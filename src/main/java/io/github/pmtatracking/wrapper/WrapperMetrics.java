@@ -47,6 +47,13 @@ public final class WrapperMetrics implements MeterBinder {
         FunctionCounter.builder("pmta.wrapper.messages.large", stats, WrapperStats::getLargeMessages)
                 .description("Messages of at least wrapper.large_message_size bytes: their route ran on a worker thread")
                 .register(registry);
+        FunctionCounter.builder("pmta.wrapper.upstream.connections", stats, WrapperStats::getUpstreamConnections)
+                .description("Connections opened to the upstream MTA")
+                .register(registry);
+        FunctionCounter.builder("pmta.wrapper.upstream.sessions.reused", stats, WrapperStats::getUpstreamSessionsReused)
+                .description("Client sessions relayed over an upstream connection an earlier session left open"
+                        + " (wrapper.upstream_reuse_seconds)")
+                .register(registry);
         rewritten(registry, "tracked", WrapperStats::getMessagesTracked);
         rewritten(registry, "untracked", WrapperStats::getMessagesUntracked);
         rewritten(registry, "unparseable", WrapperStats::getMessagesUnparseable);

@@ -20,6 +20,8 @@ public final class WrapperStats implements WrapperStatsMXBean {
     final LongAdder tooBig = new LongAdder();
     final LongAdder largeMessages = new LongAdder();
     final LongAdder noMemory = new LongAdder();
+    final LongAdder upstreamConnects = new LongAdder();
+    final LongAdder upstreamReused = new LongAdder();
     private final Map<CommandRefusal, LongAdder> refusedCommands = new EnumMap<>(CommandRefusal.class);
     private volatile EngagementTracking tracking;
 
@@ -98,6 +100,16 @@ public final class WrapperStats implements WrapperStatsMXBean {
     @Override
     public long getMessagesOverMemory() {
         return noMemory.sum();
+    }
+
+    @Override
+    public long getUpstreamConnections() {
+        return upstreamConnects.sum();
+    }
+
+    @Override
+    public long getUpstreamSessionsReused() {
+        return upstreamReused.sum();
     }
 
     @Override

@@ -19,6 +19,12 @@ public interface WrapperStatsMXBean {
     /** Messages refused with 452 4.3.1: the proxy's message memory (messageMemory) could not hold them then. */
     long getMessagesOverMemory();
 
+    /** Connections the proxy opened to the upstream MTA. */
+    long getUpstreamConnections();
+
+    /** Client sessions that took over an upstream connection an earlier session left open (upstreamReuseSeconds). */
+    long getUpstreamSessionsReused();
+
     /** Messages of at least largeMessageSize bytes, whose route ran on a worker thread instead of their session's I/O thread. */
     long getLargeMessages();
 

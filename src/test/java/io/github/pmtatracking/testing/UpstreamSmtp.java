@@ -51,8 +51,10 @@ public final class UpstreamSmtp implements AutoCloseable {
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
     private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Long> delays = new ConcurrentHashMap<>();
+    private final java.util.Set<String> sessions = ConcurrentHashMap.newKeySet();
+    private volatile boolean dropRepeatedEhlo;
 
-    private UpstreamSmtp(TestTls tls, boolean requireTls) throws Exception {
+    private UpstreamSmtp(TestTls tls, boolean requireTls, int idleTimeoutMillis) throws Exception {
         SMTPServer.Builder b = SMTPServer.port(0)
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .hostName("upstream.test")
@@ -64,6 +66,9 @@ public final class UpstreamSmtp implements AutoCloseable {
                 }))
                 .maxMessageSize(10 * 1024 * 1024) // SubEthaSMTP refuses every MAIL ... SIZE=n when it has no limit
                 .messageHandlerFactory(this::handler);
+        if (idleTimeoutMillis > 0) {
+            b.connectionTimeoutMs(idleTimeoutMillis); // past it: 421 and the connection closes
+        }
         if (tls != null) {
             b.enableTLS().startTlsSocketFactory(tls.serverContext());
             if (requireTls) {
@@ -84,12 +89,31 @@ public final class UpstreamSmtp implements AutoCloseable {
 
     /** Plain only: no STARTTLS offered. */
     public static UpstreamSmtp plain() throws Exception {
-        return new UpstreamSmtp(null, false);
+        return new UpstreamSmtp(null, false, 0);
+    }
+
+    /** Plain, and a connection silent for {@code millis} gets 421 and is closed, as an MTA's idle limit. */
+    public static UpstreamSmtp plainClosingIdleAfter(int millis) throws Exception {
+        return new UpstreamSmtp(null, false, millis);
     }
 
     /** STARTTLS offered (and required for mail when requireTls). */
     public static UpstreamSmtp withTls(TestTls tls, boolean requireTls) throws Exception {
-        return new UpstreamSmtp(tls, requireTls);
+        return new UpstreamSmtp(tls, requireTls, 0);
+    }
+
+    /** Connections that sent this upstream at least one command. */
+    public int connections() {
+        return sessions.size();
+    }
+
+    /**
+     * The next EHLO on a connection that already had one closes that connection without a reply, as
+     * an upstream whose idle limit strikes just as a kept connection is used again.
+     */
+    public UpstreamSmtp dropNextRepeatedEhlo() {
+        dropRepeatedEhlo = true;
+        return this;
     }
 
     public int port() {
@@ -171,6 +195,12 @@ public final class UpstreamSmtp implements AutoCloseable {
         @Override
         public void execute(String line, Session session) throws IOException, DropConnectionException {
             commands.add(line);
+            sessions.add(session.getSessionId());
+            if (dropRepeatedEhlo && inner.getName().equals("EHLO") && session.getHelo().isPresent()) {
+                dropRepeatedEhlo = false;
+                session.closeSocket();
+                return;
+            }
             Long delay = delays.get(inner.getName());
             if (delay != null) {
                 try {

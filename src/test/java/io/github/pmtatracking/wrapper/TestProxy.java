@@ -47,6 +47,7 @@ final class TestProxy implements AutoCloseable {
         o.put("maxRefusedCommands", "20");
         o.put("tlsAuthOnly", "true");
         o.put("drainTimeoutSeconds", "20");
+        o.put("upstreamReuseSeconds", "5");
         if (withCertificate) {
             o.put("certFile", tls.certPem.toString());
             o.put("keyFile", tls.keyPem.toString());

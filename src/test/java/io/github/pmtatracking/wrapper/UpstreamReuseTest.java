@@ -1,0 +1,167 @@
+package io.github.pmtatracking.wrapper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.pmtatracking.testing.SmtpScript;
+import io.github.pmtatracking.testing.TestTls;
+import io.github.pmtatracking.testing.UpstreamSmtp;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Upstream connections kept between client sessions (upstreamReuseSeconds, as Postfix's connection
+ * cache): a real upstream (SubEthaSMTP) counts the connections it was given, and each client
+ * session still gets the upstream's own answers to everything it sends but QUIT.
+ */
+class UpstreamReuseTest {
+
+    private static TestTls tls;
+    private UpstreamSmtp upstream;
+    private TestProxy proxy;
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        tls = TestTls.create();
+    }
+
+    @AfterEach
+    void stop() {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+
+    /** One I/O thread: connections are kept per I/O thread, and clients are dealt to the threads in turn. */
+    private void start(UpstreamSmtp up, String... options) throws Exception {
+        upstream = up;
+        String[] all = java.util.Arrays.copyOf(options, options.length + 1);
+        all[options.length] = "ioThreads=1";
+        proxy = TestProxy.start(tls, up, false, 1_000_000, e -> { }, all);
+    }
+
+    /** One client session, one message, QUIT: the replies as the client saw them. */
+    private void sendOne(String to) throws Exception {
+        try (SmtpScript c = new SmtpScript(proxy.port())) {
+            assertTrue(c.reply().startsWith("220 "), "greeting");
+            assertTrue(c.command("EHLO client.test").startsWith("250"));
+            assertTrue(c.command("MAIL FROM:<sender@example.com>").startsWith("250"));
+            assertTrue(c.command("RCPT TO:<" + to + ">").startsWith("250"));
+            assertTrue(c.command("DATA").startsWith("354"));
+            assertTrue(c.command("Subject: hi\r\n\r\nbody\r\n.").startsWith("250"), "the upstream's 250 for the data");
+            assertTrue(c.command("QUIT").startsWith("221"));
+        }
+    }
+
+    private long count(String verb) {
+        return upstream.commands().stream().filter(c -> c.toUpperCase().startsWith(verb)).count();
+    }
+
+    @Test
+    void consecutiveSessionsShareOneUpstreamConnection() throws Exception {
+        start(UpstreamSmtp.plain());
+        for (int i = 1; i <= 3; i++) {
+            sendOne("to" + i + "@example.net");
+        }
+        assertEquals(3, upstream.received().size());
+        assertEquals("to3@example.net", upstream.received().get(2).recipients().get(0));
+        assertEquals(1, upstream.connections(), "three sessions, one upstream connection");
+        assertEquals(3, count("EHLO"), "each session's EHLO went upstream");
+        assertEquals(0, count("QUIT"), "the connection stays open for the next session");
+        assertEquals(1, proxy.stats().getUpstreamConnections());
+        assertEquals(2, proxy.stats().getUpstreamSessionsReused());
+    }
+
+    @Test
+    void withReuseOffEachSessionHasItsOwnConnectionAndQuitIsRelayed() throws Exception {
+        start(UpstreamSmtp.plain(), "upstreamReuseSeconds=0");
+        sendOne("a@example.net");
+        sendOne("b@example.net");
+        assertEquals(2, upstream.connections());
+        assertEquals(2, count("QUIT"));
+        assertEquals(0, proxy.stats().getUpstreamSessionsReused());
+    }
+
+    @Test
+    void aKeptConnectionSaysQuitAfterItsIdleTime() throws Exception {
+        start(UpstreamSmtp.plain(), "upstreamReuseSeconds=1");
+        sendOne("a@example.net");
+        long deadline = System.currentTimeMillis() + 5000;
+        while (count("QUIT") == 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(1, count("QUIT"), "the idle connection is closed with QUIT, not left open");
+        sendOne("b@example.net");
+        assertEquals(2, upstream.connections());
+    }
+
+    @Test
+    void aSessionThatRelayedAuthDoesNotLeaveItsConnection() throws Exception {
+        start(UpstreamSmtp.plain());
+        try (SmtpScript c = new SmtpScript(proxy.port())) {
+            c.reply();
+            assertTrue(c.command("EHLO client.test").contains("AUTH"));
+            String plain = Base64.getEncoder().encodeToString("\0user\0secret".getBytes(StandardCharsets.UTF_8));
+            assertTrue(c.command("AUTH PLAIN " + plain).startsWith("235"));
+            assertTrue(c.command("QUIT").startsWith("221"));
+        }
+        sendOne("b@example.net");
+        assertEquals(2, upstream.connections(), "the next client never rides on another's login");
+        assertFalse(upstream.received().get(0).authenticated());
+        assertEquals(1, count("QUIT"), "the authenticated session's QUIT went upstream");
+    }
+
+    @Test
+    void aSessionEndingInsideATransactionDoesNotLeaveItsConnection() throws Exception {
+        start(UpstreamSmtp.plain());
+        try (SmtpScript c = new SmtpScript(proxy.port())) {
+            c.reply();
+            c.command("EHLO client.test");
+            assertTrue(c.command("MAIL FROM:<sender@example.com>").startsWith("250"));
+            assertTrue(c.command("QUIT").startsWith("221"));
+        }
+        sendOne("b@example.net");
+        assertEquals(2, upstream.connections());
+    }
+
+    @Test
+    void aKeptConnectionTheUpstreamClosedIsNotUsed() throws Exception {
+        start(UpstreamSmtp.plainClosingIdleAfter(300));
+        sendOne("a@example.net");
+        Thread.sleep(1000); // the upstream's 421 and close come while the connection is kept
+        sendOne("b@example.net");
+        assertEquals(2, upstream.received().size());
+        assertEquals(2, upstream.connections());
+        assertEquals(0, proxy.stats().getUpstreamSessionsReused());
+    }
+
+    @Test
+    void aKeptConnectionLostUnderTheNextClientIsReplacedUnseen() throws Exception {
+        start(UpstreamSmtp.plain());
+        sendOne("a@example.net");
+        upstream.dropNextRepeatedEhlo();
+        sendOne("b@example.net"); // its EHLO is lost with the kept connection, and sent again on a new one
+        assertEquals(2, upstream.received().size());
+        assertEquals("b@example.net", upstream.received().get(1).recipients().get(0));
+        assertEquals(2, upstream.connections());
+        assertEquals(3, count("EHLO"));
+        assertEquals(2, proxy.stats().getUpstreamConnections());
+    }
+
+    @Test
+    void anUpstreamTlsConnectionIsKeptWithItsTls() throws Exception {
+        start(UpstreamSmtp.withTls(tls, true));
+        sendOne("a@example.net");
+        sendOne("b@example.net");
+        assertEquals(2, upstream.received().size(), "the upstream takes mail only over TLS");
+        assertEquals(1, upstream.connections());
+        assertEquals(1, count("STARTTLS"), "one handshake for both sessions");
+    }
+}
