@@ -235,12 +235,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         trace.upstream(upstream.tls(), shown);
         UpstreamClient to = upstream;
         to.send(line, endpoint.getConfiguration().replyTimeoutMillis()).whenComplete((r, err) -> onLoop(() -> {
-            if (err != null && upstreamUnproven && !(cause(err) instanceof TimeoutException) && ctx.channel().isActive()) {
-                // the kept connection was closed under us (the upstream's idle limit, a restart): its
-                // session held nothing, so the line goes again on a new connection, whose greeting the
-                // client already had in kind
+            if (upstreamUnproven && ctx.channel().isActive()
+                    && (err != null ? !(cause(err) instanceof TimeoutException) : r.code() == 421)) {
+                // the kept connection was closed under us, or is closing (421: the upstream's idle or
+                // per-connection limit, a restart): its session held nothing, so the line goes again on
+                // a new connection, whose greeting the client already had in kind
                 upstreamUnproven = false;
-                LOG.debug("[{}] kept upstream connection gone ({}); connecting anew", session.id, cause(err).getMessage());
+                LOG.debug("[{}] kept upstream connection gone ({}); connecting anew", session.id,
+                        err != null ? cause(err).getMessage() : r);
                 to.quit();
                 trace.event("---Connecting upstream");
                 connectUpstream(greeting -> {
@@ -308,7 +310,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     boolean keepsUpstream() {
         UpstreamSessions kept = consumer.upstreamSessions();
         return upstream != null && kept.enabled() && !retiring && !session.inTransaction() && !session.upstreamAuth
-                && upstream.reusable(UpstreamSessions.MAX_AGE_NANOS);
+                && upstream.reusable(UpstreamSessions.MAX_AGE_NANOS, UpstreamSessions.MAX_MESSAGES);
     }
 
     /** The session's end: its upstream connection is kept for the next session, or says QUIT. */

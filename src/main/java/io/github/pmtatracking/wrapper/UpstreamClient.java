@@ -36,8 +36,14 @@ final class UpstreamClient {
     private SmtpReply greeting;
     private volatile boolean tls;
     private volatile boolean quitSent;
-    /** A reply timed out, a write failed, or a reply came that nothing awaited: never used again. */
+    /**
+     * Never handed to another session: a reply timed out, a write failed, a reply came that nothing
+     * awaited, or the upstream refused something (an MTA counts errors per connection, as Postfix's
+     * smtpd_hard_error_limit, and one client's would count against the next).
+     */
     private volatile boolean spoilt;
+    private volatile boolean upgrading;
+    private volatile int messages;
 
     private UpstreamClient(Channel channel, String host, int port) {
         this.channel = channel;
@@ -104,14 +110,15 @@ final class UpstreamClient {
 
     /**
      * Whether a new client session may take this connection over: open, between transactions (no
-     * reply awaited), never spoilt, no QUIT sent, and younger than {@code maxAgeNanos}.
+     * reply awaited, no TLS handshake under way), never spoilt, no QUIT sent, younger than
+     * {@code maxAgeNanos}, and fewer than {@code maxMessages} messages sent on it.
      */
-    boolean reusable(long maxAgeNanos) {
+    boolean reusable(long maxAgeNanos, int maxMessages) {
         boolean quiet;
         synchronized (waiting) {
             quiet = waiting.isEmpty();
         }
-        return quiet && !spoilt && !quitSent && greeting != null && greeting.positive() && channel.isActive() && System.nanoTime() - connectedAt < maxAgeNanos;
+        return quiet && !spoilt && !upgrading && messages < maxMessages && !quitSent && greeting != null && greeting.positive() && channel.isActive() && System.nanoTime() - connectedAt < maxAgeNanos;
     }
 
     /** The I/O thread this connection lives on. */
@@ -136,6 +143,7 @@ final class UpstreamClient {
 
     /** Sends the message bytes (already dot-stuffed and ended by the dot line) and returns the final reply. */
     CompletableFuture<SmtpReply> sendData(ByteBuf wire, long timeoutMillis) {
+        messages++; // by one session at a time
         CompletableFuture<SmtpReply> reply = expect(timeoutMillis);
         channel.writeAndFlush(wire).addListener(failWith(reply));
         return reply;
@@ -155,13 +163,16 @@ final class UpstreamClient {
     /** Upgrades the connection after the upstream's 220 to STARTTLS: {@code tls} goes first in the pipeline. */
     CompletableFuture<Void> startTls(SslHandler tls) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        upgrading = true;
         channel.eventLoop().execute(() -> {
             channel.pipeline().addFirst("tls", tls);
             tls.handshakeFuture().addListener(f -> {
                 if (f.isSuccess()) {
                     this.tls = true;
+                    upgrading = false;
                     done.complete(null);
                 } else {
+                    spoilt = true;
                     done.completeExceptionally(f.cause());
                 }
             });
@@ -213,6 +224,9 @@ final class UpstreamClient {
     }
 
     private void replied(SmtpReply reply) {
+        if (reply.code() >= 400) {
+            spoilt = true;
+        }
         CompletableFuture<SmtpReply> next;
         synchronized (waiting) {
             next = waiting.poll();

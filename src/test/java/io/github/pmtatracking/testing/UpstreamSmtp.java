@@ -53,6 +53,7 @@ public final class UpstreamSmtp implements AutoCloseable {
     private final Map<String, Long> delays = new ConcurrentHashMap<>();
     private final java.util.Set<String> sessions = ConcurrentHashMap.newKeySet();
     private volatile boolean dropRepeatedEhlo;
+    private volatile String dropReply;
 
     private UpstreamSmtp(TestTls tls, boolean requireTls, int idleTimeoutMillis) throws Exception {
         SMTPServer.Builder b = SMTPServer.port(0)
@@ -112,6 +113,12 @@ public final class UpstreamSmtp implements AutoCloseable {
      * an upstream whose idle limit strikes just as a kept connection is used again.
      */
     public UpstreamSmtp dropNextRepeatedEhlo() {
+        return dropNextRepeatedEhlo(null);
+    }
+
+    /** As {@link #dropNextRepeatedEhlo()}, with {@code reply} (a 421) sent before the close. */
+    public UpstreamSmtp dropNextRepeatedEhlo(String reply) {
+        dropReply = reply;
         dropRepeatedEhlo = true;
         return this;
     }
@@ -198,6 +205,9 @@ public final class UpstreamSmtp implements AutoCloseable {
             sessions.add(session.getSessionId());
             if (dropRepeatedEhlo && inner.getName().equals("EHLO") && session.getHelo().isPresent()) {
                 dropRepeatedEhlo = false;
+                if (dropReply != null) {
+                    throw new DropConnectionException(Integer.parseInt(dropReply.substring(0, 3)), dropReply.substring(4));
+                }
                 session.closeSocket();
                 return;
             }

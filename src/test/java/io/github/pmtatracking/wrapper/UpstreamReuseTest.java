@@ -156,6 +156,43 @@ class UpstreamReuseTest {
     }
 
     @Test
+    void aKeptConnectionThatSays421ToTheNextClientIsReplacedUnseen() throws Exception {
+        start(UpstreamSmtp.plain());
+        sendOne("a@example.net");
+        upstream.dropNextRepeatedEhlo("421 4.3.2 too many messages on this connection");
+        sendOne("b@example.net");
+        assertEquals(2, upstream.received().size());
+        assertEquals(2, upstream.connections());
+    }
+
+    @Test
+    void aConnectionTheUpstreamRefusedSomethingOnIsNotKept() throws Exception {
+        start(UpstreamSmtp.plain());
+        try (SmtpScript c = new SmtpScript(proxy.port())) {
+            c.reply();
+            c.command("EHLO client.test");
+            c.command("MAIL FROM:<sender@example.com>");
+            assertTrue(c.command("RCPT TO:<nobody@example.net>").startsWith("550"));
+            assertTrue(c.command("RSET").startsWith("250"));
+            assertTrue(c.command("QUIT").startsWith("221"));
+        }
+        sendOne("b@example.net");
+        assertEquals(2, upstream.connections(), "an upstream counting errors per connection never counts one client's against the next");
+        assertEquals(1, count("QUIT"));
+    }
+
+    @Test
+    void aConnectionCarriesAtMostItsShareOfMessages() throws Exception {
+        start(UpstreamSmtp.plain());
+        for (int i = 0; i <= UpstreamSessions.MAX_MESSAGES; i++) {
+            sendOne("to" + i + "@example.net");
+        }
+        assertEquals(UpstreamSessions.MAX_MESSAGES + 1, upstream.received().size());
+        assertEquals(2, upstream.connections());
+        assertEquals(1, count("QUIT"), "the full connection says QUIT");
+    }
+
+    @Test
     void anUpstreamTlsConnectionIsKeptWithItsTls() throws Exception {
         start(UpstreamSmtp.withTls(tls, true));
         sendOne("a@example.net");
