@@ -27,6 +27,11 @@ import org.slf4j.MDC;
 final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientHandler.class);
+    /**
+     * The first lines a session can relay (every other verb needs its EHLO first): none depends on
+     * the upstream session, so one lost with a kept connection may go again on a new connection.
+     */
+    private static final java.util.Set<String> SESSION_FREE_VERBS = java.util.Set.of("EHLO", "HELO", "NOOP", "RSET");
     /** Items a client may be ahead of the lockstep before its socket stops being read. */
     private static final int INBOX_LIMIT = 100;
 
@@ -81,7 +86,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         LOG.debug("[{}] connection from {}", session.id, ctx.channel().remoteAddress());
-        UpstreamClient kept = consumer.upstreamSessions().take(ctx.channel().eventLoop());
+        UpstreamClient kept = retiring ? null : consumer.upstreamSessions().take(ctx.channel().eventLoop());
         if (kept != null) {
             upstream = kept;
             upstreamUnproven = true;
@@ -108,6 +113,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         UpstreamClient.connect(ctx.channel().eventLoop(), endpoint.upstreamHost(), endpoint.upstreamPort(),
                 config.getConnectTimeoutSeconds() * 1000, config.replyTimeoutMillis())
                 .whenComplete((c, err) -> onLoop(() -> {
+                    if (err == null && (closing || upstreamReleased || !ctx.channel().isActive())) {
+                        c.quit(); // the client left while this connection was opening
+                        return;
+                    }
                     if (err != null) {
                         LOG.warn("[{}] upstream {} unreachable: {}", session.id, endpoint.upstreamAddress(), cause(err).getMessage());
                         reply(SmtpReply.of(421, "4.4.1 Upstream server unavailable, try again later"));
@@ -175,6 +184,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             } catch (RuntimeException e) {
                 // a fault of ours, never thrown into the I/O thread: reported as Camel consumers report
                 consumer.getExceptionHandler().handleException("smtp-proxy session " + session.id + ": internal error", e);
+                if (upstream != null) {
+                    upstream.spoil(); // cut short in a state nobody knows
+                }
                 reply(SmtpReply.of(421, "4.3.0 Internal error, closing connection"));
                 close();
             }
@@ -235,7 +247,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         trace.upstream(upstream.tls(), shown);
         UpstreamClient to = upstream;
         to.send(line, endpoint.getConfiguration().replyTimeoutMillis()).whenComplete((r, err) -> onLoop(() -> {
-            if (upstreamUnproven && ctx.channel().isActive()
+            if (upstreamUnproven && ctx.channel().isActive() && SESSION_FREE_VERBS.contains(verb(line))
                     && (err != null ? !(cause(err) instanceof TimeoutException) : r.code() == 421)) {
                 // the kept connection was closed under us, or is closing (421: the upstream's idle or
                 // per-connection limit, a restart): its session held nothing, so the line goes again on
@@ -243,6 +255,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 upstreamUnproven = false;
                 LOG.debug("[{}] kept upstream connection gone ({}); connecting anew", session.id,
                         err != null ? cause(err).getMessage() : r);
+                if (r != null) {
+                    trace.reply(to.tls(), r);
+                }
                 to.quit();
                 trace.event("---Connecting upstream");
                 connectUpstream(greeting -> {
@@ -288,6 +303,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             close();
             return;
         }
+        upstream.spoil();
         LOG.warn("[{}] upstream {} failed: {}", session.id, endpoint.upstreamAddress(), cause(err).getMessage());
         reply(SmtpReply.of(421, "4.4.2 Upstream connection lost, try again later"));
         close();
@@ -308,9 +324,19 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
      * session would carry this client's identity into the next).
      */
     boolean keepsUpstream() {
-        UpstreamSessions kept = consumer.upstreamSessions();
-        return upstream != null && kept.enabled() && !retiring && !session.inTransaction() && !session.upstreamAuth
-                && upstream.reusable(UpstreamSessions.MAX_AGE_NANOS, UpstreamSessions.MAX_MESSAGES);
+        return upstream != null && consumer.upstreamSessions().enabled() && !retiring && !session.inTransaction()
+                && !session.upstreamAuth && UpstreamSessions.fit(upstream)
+                && (!upstream.tls() || endpoint.startTls().handsOnTlsUpstream());
+    }
+
+    /** The upstream connection was lost under this session's first line: QUIT needs no new one. */
+    boolean upstreamUnproven() {
+        return upstreamUnproven;
+    }
+
+    private static String verb(String line) {
+        int space = line.indexOf(' ');
+        return (space < 0 ? line : line.substring(0, space)).toUpperCase(java.util.Locale.ROOT);
     }
 
     /** The session's end: its upstream connection is kept for the next session, or says QUIT. */

@@ -113,8 +113,8 @@ final class SmtpCommands {
      * stays.
      */
     private static void quit(ClientHandler h, String line) {
-        if (h.keepsUpstream()) {
-            h.trace.event("---Upstream connection kept for the next session");
+        if (h.keepsUpstream() || h.upstreamUnproven()) {
+            h.trace.event(h.keepsUpstream() ? "---Upstream connection kept for the next session" : "---Upstream connection not used");
             h.reply(SmtpReply.of(221, "2.0.0 Bye"));
             h.close();
             return;

@@ -125,20 +125,23 @@ public final class SmtpProxyConsumer extends DefaultConsumer {
         if (listener != null) {
             listener.close().syncUninterruptibly();
         }
-        if (!sessions.isEmpty()) {
-            LOG.info("SMTP proxy stopping: {} open sessions finish their current message first", sessions.size());
-            sessions.forEach(ClientHandler::retire);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(configuration.getDrainTimeoutSeconds());
-            while (!sessions.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+        try {
             if (!sessions.isEmpty()) {
-                LOG.warn("{} sessions still open after {} s: closing them (their clients keep their messages)",
-                        sessions.size(), configuration.getDrainTimeoutSeconds());
+                LOG.info("SMTP proxy stopping: {} open sessions finish their current message first", sessions.size());
+                sessions.forEach(ClientHandler::retire);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(configuration.getDrainTimeoutSeconds());
+                while (!sessions.isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                if (!sessions.isEmpty()) {
+                    LOG.warn("{} sessions still open after {} s: closing them (their clients keep their messages)",
+                            sessions.size(), configuration.getDrainTimeoutSeconds());
+                }
             }
-        }
-        if (upstreamSessions != null) {
-            upstreamSessions.closeAll();
+        } finally {
+            if (upstreamSessions != null) {
+                upstreamSessions.closeAll();
+            }
         }
         shutdownGroups();
         super.doStop();

@@ -81,6 +81,17 @@ final class StartTlsPolicy {
         return !(offersStartTlsTo(s) && tlsAuthOnly);
     }
 
+    /**
+     * Whether an upstream leg on TLS may be handed to a new session, whose client starts in clear:
+     * not when such a client may be shown AUTH before its own STARTTLS (a certificate, and
+     * {@code tlsAuthOnly} off). There a fresh session sees the upstream's EHLO reply from before TLS
+     * (an upstream that offers AUTH only over TLS shows none), and a kept TLS leg would show its
+     * AUTH to the client in clear.
+     */
+    boolean handsOnTlsUpstream() {
+        return server == null || tlsAuthOnly;
+    }
+
     private boolean upgradesUpstream(SmtpSession s, UpstreamClient up) {
         return upgradeUpstream && s.upstreamOffersStartTls && !up.tls();
     }

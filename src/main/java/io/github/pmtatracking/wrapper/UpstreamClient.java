@@ -44,6 +44,8 @@ final class UpstreamClient {
     private volatile boolean spoilt;
     private volatile boolean upgrading;
     private volatile int messages;
+    /** Commands sent since the last message (EHLO, NOOP, RSET...): MTAs count such per connection too. */
+    private volatile int commandsSinceMessage;
 
     private UpstreamClient(Channel channel, String host, int port) {
         this.channel = channel;
@@ -111,19 +113,25 @@ final class UpstreamClient {
     /**
      * Whether a new client session may take this connection over: open, between transactions (no
      * reply awaited, no TLS handshake under way), never spoilt, no QUIT sent, younger than
-     * {@code maxAgeNanos}, and fewer than {@code maxMessages} messages sent on it.
+     * {@code maxAgeNanos}, fewer than {@code maxMessages} messages sent on it, and at most
+     * {@code maxCommandsWithoutMessage} commands but MAIL and RCPT since its last message.
      */
-    boolean reusable(long maxAgeNanos, int maxMessages) {
+    boolean reusable(long maxAgeNanos, int maxMessages, int maxCommandsWithoutMessage) {
         boolean quiet;
         synchronized (waiting) {
             quiet = waiting.isEmpty();
         }
-        return quiet && !spoilt && !upgrading && messages < maxMessages && !quitSent && greeting != null && greeting.positive() && channel.isActive() && System.nanoTime() - connectedAt < maxAgeNanos;
+        return quiet && !spoilt && !upgrading && messages < maxMessages && commandsSinceMessage <= maxCommandsWithoutMessage && !quitSent && greeting != null && greeting.positive() && channel.isActive() && System.nanoTime() - connectedAt < maxAgeNanos;
     }
 
     /** The I/O thread this connection lives on. */
     io.netty.channel.EventLoop eventLoop() {
         return channel.eventLoop();
+    }
+
+    /** Never to be handed to another session: this one failed on it, or a fault of ours cut it short. */
+    void spoil() {
+        spoilt = true;
     }
 
     /** Whether QUIT went upstream: the upstream closes after its 221. */
@@ -136,6 +144,9 @@ final class UpstreamClient {
         if (line.equalsIgnoreCase("QUIT")) {
             quitSent = true;
         }
+        if (!line.regionMatches(true, 0, "MAIL ", 0, 5) && !line.regionMatches(true, 0, "RCPT ", 0, 5)) {
+            commandsSinceMessage++; // by one session at a time
+        }
         CompletableFuture<SmtpReply> reply = expect(timeoutMillis);
         channel.writeAndFlush(ByteBufUtil.writeUtf8(channel.alloc(), line + "\r\n")).addListener(failWith(reply));
         return reply;
@@ -144,6 +155,7 @@ final class UpstreamClient {
     /** Sends the message bytes (already dot-stuffed and ended by the dot line) and returns the final reply. */
     CompletableFuture<SmtpReply> sendData(ByteBuf wire, long timeoutMillis) {
         messages++; // by one session at a time
+        commandsSinceMessage = 0;
         CompletableFuture<SmtpReply> reply = expect(timeoutMillis);
         channel.writeAndFlush(wire).addListener(failWith(reply));
         return reply;

@@ -38,6 +38,13 @@ final class UpstreamSessions {
      * 100 messages costs nothing one can measure.
      */
     static final int MAX_MESSAGES = 100;
+    /**
+     * Commands other than MAIL and RCPT since a connection's last message: a session of NOOPs and
+     * RSETs is not handed on, since MTAs count those per connection (Postfix's
+     * smtpd_junk_command_limit, sendmail's MaxNOOPCommands) and slow or close the connection past
+     * a limit; eight covers EHLO, STARTTLS, EHLO again and DATA for a session or two without a message.
+     */
+    static final int MAX_COMMANDS_WITHOUT_MESSAGE = 8;
 
     private final long idleMillis;
     private final WrapperStats stats;
@@ -65,6 +72,11 @@ final class UpstreamSessions {
         this.stats = stats;
     }
 
+    /** Whether {@code c} may be handed to another session, by its state and the limits above. */
+    static boolean fit(UpstreamClient c) {
+        return c.reusable(MAX_AGE_NANOS, MAX_MESSAGES, MAX_COMMANDS_WITHOUT_MESSAGE);
+    }
+
     boolean enabled() {
         return idleMillis > 0 && !closed;
     }
@@ -87,7 +99,7 @@ final class UpstreamSessions {
                 return null;
             }
             next.cancelExpiry();
-            if (next.client.reusable(MAX_AGE_NANOS, MAX_MESSAGES)) {
+            if (fit(next.client)) {
                 stats.upstreamReused.increment();
                 return next.client;
             }
@@ -97,7 +109,7 @@ final class UpstreamSessions {
 
     /** Keeps {@code client} for the next session on its I/O thread; false (the caller closes it) when it cannot be kept. */
     boolean park(UpstreamClient client) {
-        if (!enabled() || !client.reusable(MAX_AGE_NANOS, MAX_MESSAGES)) {
+        if (!enabled() || !fit(client)) {
             return false;
         }
         EventLoop loop = client.eventLoop();

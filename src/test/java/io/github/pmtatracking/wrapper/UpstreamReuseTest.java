@@ -193,6 +193,52 @@ class UpstreamReuseTest {
     }
 
     @Test
+    void aSessionOfNoopsDoesNotLeaveItsConnection() throws Exception {
+        start(UpstreamSmtp.plain());
+        try (SmtpScript c = new SmtpScript(proxy.port())) {
+            c.reply();
+            c.command("EHLO client.test");
+            for (int i = 0; i < UpstreamSessions.MAX_COMMANDS_WITHOUT_MESSAGE; i++) {
+                assertTrue(c.command("NOOP").startsWith("250"));
+            }
+            assertTrue(c.command("QUIT").startsWith("221"));
+        }
+        sendOne("b@example.net");
+        assertEquals(2, upstream.connections(), "an upstream counting NOOPs per connection never counts one client's against the next");
+    }
+
+    @Test
+    void aSessionWithoutAMessageLeavesItsConnection() throws Exception {
+        start(UpstreamSmtp.plain());
+        try (SmtpScript c = new SmtpScript(proxy.port())) {
+            c.reply();
+            c.command("EHLO client.test");
+            assertTrue(c.command("NOOP").startsWith("250"));
+            assertTrue(c.command("QUIT").startsWith("221"));
+        }
+        sendOne("b@example.net");
+        assertEquals(1, upstream.connections());
+    }
+
+    @Test
+    void aTlsLegIsNotHandedToAPlainClientWhoMayBeShownAuthBeforeItsStartTls() throws Exception {
+        // a certificate of the proxy's own and tlsAuthOnly off: AUTH as the upstream shows it; this
+        // upstream shows AUTH only over TLS, so a client in clear must not see it through a kept TLS leg
+        upstream = UpstreamSmtp.withTls(tls, true);
+        String[] options = {"ioThreads=1", "tlsAuthOnly=false"};
+        proxy = TestProxy.start(tls, upstream, true, 1_000_000, e -> { }, options);
+        sendOne("a@example.net"); // in clear; the upstream leg goes on TLS before MAIL
+        try (SmtpScript c = new SmtpScript(proxy.port())) {
+            c.reply();
+            String ehlo = c.command("EHLO client.test");
+            assertTrue(ehlo.contains("STARTTLS"), ehlo);
+            assertFalse(ehlo.contains("AUTH"), "in clear, as a fresh session shows it: " + ehlo);
+            c.command("QUIT");
+        }
+        assertEquals(2, upstream.connections());
+    }
+
+    @Test
     void anUpstreamTlsConnectionIsKeptWithItsTls() throws Exception {
         start(UpstreamSmtp.withTls(tls, true));
         sendOne("a@example.net");
