@@ -9,6 +9,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -31,7 +33,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
      * The first lines a session can relay (every other verb needs its EHLO first): none depends on
      * the upstream session, so one lost with a kept connection may go again on a new connection.
      */
-    private static final java.util.Set<String> SESSION_FREE_VERBS = java.util.Set.of("EHLO", "HELO", "NOOP", "RSET");
+    private static final Set<String> SESSION_FREE_VERBS = Set.of("EHLO", "HELO", "NOOP", "RSET");
     /** Items a client may be ahead of the lockstep before its socket stops being read. */
     private static final int INBOX_LIMIT = 100;
 
@@ -329,14 +331,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 && (!upstream.tls() || endpoint.startTls().handsOnTlsUpstream());
     }
 
-    /** The upstream connection was lost under this session's first line: QUIT needs no new one. */
+    /** Whether the upstream connection is a kept one that has not answered this session yet (its QUIT needs no upstream). */
     boolean upstreamUnproven() {
         return upstreamUnproven;
     }
 
     private static String verb(String line) {
         int space = line.indexOf(' ');
-        return (space < 0 ? line : line.substring(0, space)).toUpperCase(java.util.Locale.ROOT);
+        return (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
     }
 
     /** The session's end: its upstream connection is kept for the next session, or says QUIT. */

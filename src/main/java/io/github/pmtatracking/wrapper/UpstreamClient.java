@@ -8,12 +8,15 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.smtp.SmtpResponse;
 import io.netty.handler.codec.smtp.SmtpResponseDecoder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -125,7 +128,7 @@ final class UpstreamClient {
     }
 
     /** The I/O thread this connection lives on. */
-    io.netty.channel.EventLoop eventLoop() {
+    EventLoop eventLoop() {
         return channel.eventLoop();
     }
 
@@ -162,8 +165,7 @@ final class UpstreamClient {
     }
 
     /** A write that fails (the upstream is gone) fails its reply at once instead of at the timeout. */
-    private io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<? super Void>> failWith(
-            CompletableFuture<SmtpReply> reply) {
+    private GenericFutureListener<Future<? super Void>> failWith(CompletableFuture<SmtpReply> reply) {
         return f -> {
             if (!f.isSuccess()) {
                 spoilt = true;

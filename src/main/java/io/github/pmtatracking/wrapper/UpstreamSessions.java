@@ -35,7 +35,7 @@ final class UpstreamSessions {
     /**
      * Messages per connection, below the limits MTAs set on one connection (Exim's
      * smtp_accept_max_per_connection is 1000, answered 421 at the next MAIL); a new connection per
-     * 100 messages costs nothing one can measure.
+     * 100 messages is a hundredth of what one per message cost.
      */
     static final int MAX_MESSAGES = 100;
     /**
