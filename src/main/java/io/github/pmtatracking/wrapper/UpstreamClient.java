@@ -124,7 +124,9 @@ final class UpstreamClient {
         synchronized (waiting) {
             quiet = waiting.isEmpty();
         }
-        return quiet && !spoilt && !upgrading && messages < maxMessages && commandsSinceMessage <= maxCommandsWithoutMessage && !quitSent && greeting != null && greeting.positive() && channel.isActive() && System.nanoTime() - connectedAt < maxAgeNanos;
+        return quiet && !spoilt && !upgrading && !quitSent && greeting != null && greeting.positive()
+                && messages < maxMessages && commandsSinceMessage <= maxCommandsWithoutMessage
+                && System.nanoTime() - connectedAt < maxAgeNanos && channel.isActive();
     }
 
     /** The I/O thread this connection lives on. */

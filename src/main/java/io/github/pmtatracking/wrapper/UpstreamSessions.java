@@ -107,11 +107,12 @@ final class UpstreamSessions {
         }
     }
 
-    /** Keeps {@code client} for the next session on its I/O thread; false (the caller closes it) when it cannot be kept. */
+    /**
+     * Keeps {@code client} for the next session on its I/O thread; false (the caller closes it) when
+     * this thread's list is full or the listener stopped. The caller has judged the connection
+     * ({@link ClientHandler#keepsUpstream}: {@link #enabled} and {@link #fit} among the rest).
+     */
     boolean park(UpstreamClient client) {
-        if (!enabled() || !fit(client)) {
-            return false;
-        }
         EventLoop loop = client.eventLoop();
         ArrayDeque<Idle> list = idle.computeIfAbsent(loop, l -> new ArrayDeque<>());
         Idle kept = new Idle(client);

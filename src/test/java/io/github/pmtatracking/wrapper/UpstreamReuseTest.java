@@ -8,7 +8,9 @@ import io.github.pmtatracking.testing.SmtpScript;
 import io.github.pmtatracking.testing.TestTls;
 import io.github.pmtatracking.testing.UpstreamSmtp;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,17 +49,26 @@ class UpstreamReuseTest {
         proxy = TestProxy.start(tls, up, false, 1_000_000, e -> { }, all);
     }
 
-    /** One client session, one message, QUIT: the replies as the client saw them. */
-    private void sendOne(String to) throws Exception {
+    /**
+     * One client session: the greeting, EHLO, then each command and the reply code it must get, in
+     * pairs ({@code "QUIT", "221"}).
+     */
+    private void session(String... commandsAndCodes) throws Exception {
         try (SmtpScript c = new SmtpScript(proxy.port())) {
             assertTrue(c.reply().startsWith("220 "), "greeting");
             assertTrue(c.command("EHLO client.test").startsWith("250"));
-            assertTrue(c.command("MAIL FROM:<sender@example.com>").startsWith("250"));
-            assertTrue(c.command("RCPT TO:<" + to + ">").startsWith("250"));
-            assertTrue(c.command("DATA").startsWith("354"));
-            assertTrue(c.command("Subject: hi\r\n\r\nbody\r\n.").startsWith("250"), "the upstream's 250 for the data");
-            assertTrue(c.command("QUIT").startsWith("221"));
+            for (int i = 0; i < commandsAndCodes.length; i += 2) {
+                String reply = c.command(commandsAndCodes[i]);
+                assertTrue(reply.startsWith(commandsAndCodes[i + 1]), commandsAndCodes[i] + " got " + reply);
+            }
         }
+    }
+
+    /** One client session, one message, QUIT. */
+    private void sendOne(String to) throws Exception {
+        session("MAIL FROM:<sender@example.com>", "250", "RCPT TO:<" + to + ">", "250", "DATA", "354",
+                "Subject: hi\r\n\r\nbody\r\n.", "250", // the upstream's 250 for the data
+                "QUIT", "221");
     }
 
     private long count(String verb) {
@@ -121,12 +132,7 @@ class UpstreamReuseTest {
     @Test
     void aSessionEndingInsideATransactionDoesNotLeaveItsConnection() throws Exception {
         start(UpstreamSmtp.plain());
-        try (SmtpScript c = new SmtpScript(proxy.port())) {
-            c.reply();
-            c.command("EHLO client.test");
-            assertTrue(c.command("MAIL FROM:<sender@example.com>").startsWith("250"));
-            assertTrue(c.command("QUIT").startsWith("221"));
-        }
+        session("MAIL FROM:<sender@example.com>", "250", "QUIT", "221");
         sendOne("b@example.net");
         assertEquals(2, upstream.connections());
     }
@@ -168,14 +174,8 @@ class UpstreamReuseTest {
     @Test
     void aConnectionTheUpstreamRefusedSomethingOnIsNotKept() throws Exception {
         start(UpstreamSmtp.plain());
-        try (SmtpScript c = new SmtpScript(proxy.port())) {
-            c.reply();
-            c.command("EHLO client.test");
-            c.command("MAIL FROM:<sender@example.com>");
-            assertTrue(c.command("RCPT TO:<nobody@example.net>").startsWith("550"));
-            assertTrue(c.command("RSET").startsWith("250"));
-            assertTrue(c.command("QUIT").startsWith("221"));
-        }
+        session("MAIL FROM:<sender@example.com>", "250", "RCPT TO:<nobody@example.net>", "550", "RSET", "250",
+                "QUIT", "221");
         sendOne("b@example.net");
         assertEquals(2, upstream.connections(), "an upstream counting errors per connection never counts one client's against the next");
         assertEquals(1, count("QUIT"));
@@ -195,14 +195,12 @@ class UpstreamReuseTest {
     @Test
     void aSessionOfNoopsDoesNotLeaveItsConnection() throws Exception {
         start(UpstreamSmtp.plain());
-        try (SmtpScript c = new SmtpScript(proxy.port())) {
-            c.reply();
-            c.command("EHLO client.test");
-            for (int i = 0; i < UpstreamSessions.MAX_COMMANDS_WITHOUT_MESSAGE; i++) {
-                assertTrue(c.command("NOOP").startsWith("250"));
-            }
-            assertTrue(c.command("QUIT").startsWith("221"));
+        List<String> noops = new ArrayList<>();
+        for (int i = 0; i < UpstreamSessions.MAX_COMMANDS_WITHOUT_MESSAGE; i++) {
+            noops.addAll(List.of("NOOP", "250"));
         }
+        noops.addAll(List.of("QUIT", "221"));
+        session(noops.toArray(String[]::new));
         sendOne("b@example.net");
         assertEquals(2, upstream.connections(), "an upstream counting NOOPs per connection never counts one client's against the next");
     }
@@ -210,12 +208,7 @@ class UpstreamReuseTest {
     @Test
     void aSessionWithoutAMessageLeavesItsConnection() throws Exception {
         start(UpstreamSmtp.plain());
-        try (SmtpScript c = new SmtpScript(proxy.port())) {
-            c.reply();
-            c.command("EHLO client.test");
-            assertTrue(c.command("NOOP").startsWith("250"));
-            assertTrue(c.command("QUIT").startsWith("221"));
-        }
+        session("NOOP", "250", "QUIT", "221");
         sendOne("b@example.net");
         assertEquals(1, upstream.connections());
     }
